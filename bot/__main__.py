@@ -1,0 +1,105 @@
+"""Command line: ``scout-bot`` runs the bot; ``check-config`` and ``sync`` help operate it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot import __version__
+from bot.config import ConfigError, Settings, configure_logging, load_settings
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = (
+    "error: no Discord bot token. Set the DISCORD_TOKEN environment variable "
+    "(or SCOUTBOT_DISCORD__TOKEN) to your application's bot token."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scout-bot", description="A Discord bot for NEO follow-up (JPL Scout, MPC)."
+    )
+    parser.add_argument("--version", action="version", version=f"scout-bot {__version__}")
+    parser.add_argument(
+        "--config", type=Path, default=None, help="TOML file (default: ./config.toml if present)"
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)")
+    sub.add_parser("check-config", help="print the effective configuration, secrets masked")
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, default=None, help="only in this server (for testing)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "check-config":
+        print(json.dumps(settings.masked(), indent=2))
+        return 0
+    if settings.discord.token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    if args.command == "sync":
+        return asyncio.run(_sync(settings, args.guild))
+    return asyncio.run(_run(settings))
+
+
+async def _run(settings: Settings) -> int:
+    import discord
+
+    from bot.client import ScoutBot
+
+    bot = ScoutBot(settings)
+    stop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        stop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    assert settings.discord.token is not None
+    try:
+        async with bot:
+            await bot.start(settings.discord.token.get_secret_value())
+    except discord.LoginFailure:
+        log.error("Discord refused the bot token: check DISCORD_TOKEN")
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error("Discord refused the gateway intents this bot asked for")
+        return 1
+    log.info("stopped")
+    return 0
+
+
+async def _sync(settings: Settings, guild_id: int | None) -> int:
+    import discord
+
+    from bot.client import ScoutBot
+
+    bot = ScoutBot(settings)
+    assert settings.discord.token is not None
+    try:
+        async with bot:
+            await bot.login(settings.discord.token.get_secret_value())
+            commands = await bot.sync_commands(guild_id)
+    except discord.LoginFailure:
+        log.error("Discord refused the bot token: check DISCORD_TOKEN")
+        return 1
+    except discord.HTTPException as exc:
+        log.error("Discord refused the command sync: %s", exc)
+        return 1
+    where = f"server {guild_id}" if guild_id else "all servers (global; may take a while)"
+    print(f"registered {len(commands)} commands in {where}: " + ", ".join(c.name for c in commands))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""The Bot: start-up, the shared HTTP client, extensions, the error handler, sync."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.config import Settings
+from bot.errors import NotAllowedHere, UserFacingError
+from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
+from bot.health import UpstreamHealth
+from bot.http import make_http_client
+from bot.mpc import ActionCodeClient
+from bot.scout import ScoutClient
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+GUILD_ONLY_CONTEXTS = app_commands.AppCommandContext(
+    guild=True, dm_channel=False, private_channel=False
+)
+GUILD_INSTALL_ONLY = app_commands.AppInstallationType(guild=True, user=False)
+
+
+def extension_names() -> list[str]:
+    """Every module in ``cogs/`` is an extension."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+class ScoutBot(commands.Bot):
+    def __init__(self, settings: Settings) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # guild join/leave and channel permissions; nothing privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=ScoutTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_contexts=GUILD_ONLY_CONTEXTS,
+            allowed_installs=GUILD_INSTALL_ONLY,
+        )
+        self.settings = settings
+        self.guild_policy = GuildPolicy(settings.discord.allowed_guilds)
+        self.health = UpstreamHealth()
+        self.http_client = make_http_client(timeout_seconds=settings.scout.timeout_seconds)
+        self.scout = ScoutClient(self.http_client, settings.scout, health=self.health)
+        self.mpc = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
+        self.store: Store | None = None
+
+    async def setup_hook(self) -> None:
+        if not self.guild_policy.restricted:
+            log.warning(
+                "discord.allowed_guilds is empty: serving every server this bot is in. "
+                "scout-bot must not be a public bot (the MPC asks that NEOCP data not be "
+                "spread); list your team's servers in discord.allowed_guilds."
+            )
+        self.store = await Store.open(self.settings.database.url)
+        for name in extension_names():
+            await self.load_extension(name)
+        log.info("loaded extensions: %s", ", ".join(self.extensions))
+        if self.settings.discord.dev_guild_id is not None:
+            await self.sync_commands(self.settings.discord.dev_guild_id)
+
+    async def sync_commands(self, guild_id: int | None = None) -> list[app_commands.AppCommand]:
+        """Register the slash commands globally, or in one server for development."""
+        if guild_id is None:
+            synced = await self.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        log.info("synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        return synced
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s in %d servers", self.user, len(self.guilds))
+        for guild in list(self.guilds):
+            await self._leave_if_not_served(guild)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        log.info("joined server %s (%d)", guild.name, guild.id)
+        await self._leave_if_not_served(guild)
+
+    async def _leave_if_not_served(self, guild: discord.Guild) -> None:
+        if self.guild_policy.allows(guild.id):
+            return
+        log.warning("server %d is not in discord.allowed_guilds: leaving it", guild.id)
+        channel = _first_writable_channel(guild)
+        if channel is not None:
+            try:
+                await channel.send(NOT_SERVED_NOTICE)
+            except discord.HTTPException as exc:
+                log.info("could not post the leaving notice in %d: %s", guild.id, exc)
+        try:
+            await guild.leave()
+        except discord.HTTPException:
+            log.exception("could not leave server %d", guild.id)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.http_client.aclose()
+            if self.store is not None:
+                await self.store.close()
+
+
+def _first_writable_channel(guild: discord.Guild) -> discord.TextChannel | None:
+    me = guild.me
+    candidates = [guild.system_channel, *guild.text_channels]
+    for channel in candidates:
+        if channel is None:
+            continue
+        perms = channel.permissions_for(me)
+        if perms.view_channel and perms.send_messages:
+            return channel
+    return None
+
+
+class ScoutTree(app_commands.CommandTree[ScoutBot]):
+    """Refuses interactions outside the served servers and answers every error."""
+
+    async def interaction_check(self, interaction: discord.Interaction[ScoutBot]) -> bool:
+        if interaction.guild_id is None:
+            raise NotAllowedHere(DM_REFUSAL)
+        if not interaction.client.guild_policy.allows(interaction.guild_id):
+            log.warning("refused an interaction from server %s", interaction.guild_id)
+            raise NotAllowedHere(REFUSAL)
+        return True
+
+    async def _call(self, interaction: discord.Interaction[ScoutBot]) -> None:
+        # Autocomplete in a server we do not serve: offer nothing rather than an error.
+        if interaction.type is discord.InteractionType.autocomplete and not (
+            interaction.client.guild_policy.allows(interaction.guild_id)
+        ):
+            await interaction.response.autocomplete([])
+            return
+        await super()._call(interaction)
+
+    async def on_error(
+        self, interaction: discord.Interaction[ScoutBot], error: app_commands.AppCommandError
+    ) -> None:
+        message = explain_error(error)
+        if message is None:
+            reference = secrets.token_hex(4)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "unexpected error in /%s (reference %s)",
+                command,
+                reference,
+                exc_info=error,
+            )
+            message = (
+                "Something went wrong on our side. If it keeps happening, tell the bot's "
+                f"operator and quote reference `{reference}`."
+            )
+        else:
+            log.info("answered an error in %s: %s", _where(interaction), message)
+        await send_ephemeral(interaction, message)
+
+
+def explain_error(error: BaseException) -> str | None:
+    """A short sentence for errors the user can act on; None for our own bugs."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, app_commands.TransformerError):
+        return f"`{error.value}` is not a valid value here."
+    if isinstance(error, app_commands.MissingPermissions):
+        missing = ", ".join(_permission_name(p) for p in error.missing_permissions)
+        return f"You need the {missing} permission to do this."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(_permission_name(p) for p in error.missing_permissions)
+        return f"I need the {missing} permission here to do this."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return DM_REFUSAL
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+def _permission_name(permission: str) -> str:
+    return permission.replace("_", " ").replace("guild", "server").title()
+
+
+def _where(interaction: discord.Interaction[Any]) -> str:
+    name = interaction.command.qualified_name if interaction.command else interaction.type.name
+    return f"/{name} (server {interaction.guild_id}, user {interaction.user.id})"
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
+    """Answer privately, whether or not the interaction was already acknowledged."""
+    try:
+        if not interaction.response.is_done():
+            await interaction.response.send_message(message, ephemeral=True)
+            return
+        if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+            # A public "thinking..." placeholder would turn the error public; remove it.
+            try:
+                await interaction.delete_original_response()
+            except discord.HTTPException:
+                pass
+        await interaction.followup.send(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver an error answer to %s", _where(interaction), exc_info=True)

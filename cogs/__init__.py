@@ -1,0 +1,1 @@
+"""Discord adapters. Every module here is an extension the bot loads at start."""
