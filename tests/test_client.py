@@ -1,0 +1,196 @@
+"""The bot's error handler, server allow-list and extension loading."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+from unittest.mock import AsyncMock, MagicMock
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.client import ScoutBot, explain_error, extension_names, send_ephemeral
+from bot.config import Settings
+from bot.errors import InvalidInput, NotAllowedHere, RateLimited, UpstreamError
+from bot.guilds import DM_REFUSAL, REFUSAL, GuildPolicy
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[ScoutBot]:
+    instance = ScoutBot(Settings(discord={"allowed_guilds": [111]}))
+    yield instance
+    await instance.http_client.aclose()
+
+
+def make_interaction(
+    *,
+    client: ScoutBot | None = None,
+    guild_id: int | None = 111,
+    done: bool = False,
+    deferred: bool = False,
+) -> Any:
+    interaction = MagicMock(spec=discord.Interaction)
+    interaction.client = client
+    interaction.guild_id = guild_id
+    interaction.user = MagicMock(spec=discord.Member, id=42)
+    interaction.command = None
+    interaction.type = discord.InteractionType.application_command
+    interaction.response = MagicMock(spec=discord.InteractionResponse)
+    interaction.response.is_done.return_value = done
+    interaction.response.type = (
+        discord.InteractionResponseType.deferred_channel_message if deferred else None
+    )
+    interaction.response.send_message = AsyncMock()
+    interaction.followup = MagicMock(spec=discord.Webhook)
+    interaction.followup.send = AsyncMock()
+    interaction.delete_original_response = AsyncMock()
+    return interaction
+
+
+class TestExplainError:
+    def test_user_facing_errors_are_shown_as_they_are(self) -> None:
+        error = app_commands.CommandInvokeError(MagicMock(), InvalidInput("`xyz` is no designation."))
+        assert explain_error(error) == "`xyz` is no designation."
+
+    def test_upstream_and_rate_limit_errors_carry_their_sentence(self) -> None:
+        assert explain_error(UpstreamError("Scout is down.", service="JPL Scout")) == "Scout is down."
+        assert explain_error(RateLimited("Wait.", retry_after=3)) == "Wait."
+
+    def test_missing_permissions_are_named(self) -> None:
+        error = app_commands.MissingPermissions(["manage_channels"])
+        assert explain_error(error) == "You need the Manage Channels permission to do this."
+
+    def test_the_bots_missing_permissions_are_named(self) -> None:
+        error = app_commands.BotMissingPermissions(["embed_links"])
+        assert explain_error(error) == "I need the Embed Links permission here to do this."
+
+    def test_our_own_bugs_get_no_explanation(self) -> None:
+        assert explain_error(app_commands.CommandInvokeError(MagicMock(), KeyError("x"))) is None
+
+
+class TestSendEphemeral:
+    async def test_answers_by_response_when_not_yet_acknowledged(self) -> None:
+        interaction = make_interaction()
+        await send_ephemeral(interaction, "No.")
+        interaction.response.send_message.assert_awaited_once_with("No.", ephemeral=True)
+        interaction.followup.send.assert_not_awaited()
+
+    async def test_replaces_a_public_thinking_placeholder_with_a_private_followup(self) -> None:
+        interaction = make_interaction(done=True, deferred=True)
+        await send_ephemeral(interaction, "Scout is down.")
+        interaction.delete_original_response.assert_awaited_once()
+        interaction.followup.send.assert_awaited_once_with("Scout is down.", ephemeral=True)
+
+    async def test_a_failure_to_answer_is_logged_not_raised(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        interaction = make_interaction()
+        interaction.response.send_message.side_effect = discord.NotFound(
+            MagicMock(status=404), "Unknown interaction"
+        )
+        await send_ephemeral(interaction, "No.")
+        assert "could not deliver" in caplog.text
+
+
+class TestOnError:
+    async def test_a_user_facing_error_is_answered_ephemerally(self, bot: ScoutBot) -> None:
+        interaction = make_interaction()
+        error = app_commands.CommandInvokeError(MagicMock(), InvalidInput("Bad step `0m`."))
+        await bot.tree.on_error(interaction, error)
+        interaction.response.send_message.assert_awaited_once_with("Bad step `0m`.", ephemeral=True)
+
+    async def test_an_unexpected_error_is_logged_with_a_reference_the_user_can_quote(
+        self, bot: ScoutBot, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        interaction = make_interaction()
+        error = app_commands.CommandInvokeError(MagicMock(), ZeroDivisionError("boom"))
+        with caplog.at_level(logging.ERROR):
+            await bot.tree.on_error(interaction, error)
+        answer = interaction.response.send_message.await_args.args[0]
+        assert "Traceback" not in answer and "boom" not in answer
+        reference = answer.split("`")[1]
+        assert reference in caplog.text
+        assert "ZeroDivisionError" in caplog.text  # the traceback goes to the log only
+
+
+class TestServedServers:
+    async def test_interactions_from_an_allowed_server_pass(self, bot: ScoutBot) -> None:
+        assert await bot.tree.interaction_check(make_interaction(client=bot, guild_id=111))
+
+    async def test_interactions_from_another_server_are_refused(self, bot: ScoutBot) -> None:
+        with pytest.raises(NotAllowedHere, match=REFUSAL):
+            await bot.tree.interaction_check(make_interaction(client=bot, guild_id=999))
+
+    async def test_direct_messages_are_refused(self, bot: ScoutBot) -> None:
+        with pytest.raises(NotAllowedHere, match=DM_REFUSAL):
+            await bot.tree.interaction_check(make_interaction(client=bot, guild_id=None))
+
+    async def test_autocomplete_from_another_server_offers_nothing(self, bot: ScoutBot) -> None:
+        interaction = make_interaction(client=bot, guild_id=999)
+        interaction.type = discord.InteractionType.autocomplete
+        interaction.response.autocomplete = AsyncMock()
+        await bot.tree._call(interaction)
+        interaction.response.autocomplete.assert_awaited_once_with([])
+
+    async def test_joining_a_server_not_allowed_posts_a_notice_and_leaves(
+        self, bot: ScoutBot
+    ) -> None:
+        guild = _guild(999)
+        await bot.on_guild_join(guild)
+        guild.system_channel.send.assert_awaited_once()
+        guild.leave.assert_awaited_once()
+
+    async def test_joining_an_allowed_server_stays_quiet(self, bot: ScoutBot) -> None:
+        guild = _guild(111)
+        await bot.on_guild_join(guild)
+        guild.system_channel.send.assert_not_awaited()
+        guild.leave.assert_not_awaited()
+
+    def test_an_empty_allow_list_serves_every_server(self) -> None:
+        policy = GuildPolicy([])
+        assert policy.allows(1) and policy.allows(2)
+        assert not policy.allows(None)
+
+    async def test_an_empty_allow_list_warns_at_start(self, caplog: pytest.LogCaptureFixture) -> None:
+        bot = ScoutBot(Settings())
+        bot.load_extension = AsyncMock()  # type: ignore[method-assign]
+        try:
+            await bot.setup_hook()
+        finally:
+            await bot.close()
+        assert "must not be a public bot" in caplog.text
+
+
+def _guild(guild_id: int) -> Any:
+    guild = MagicMock(spec=discord.Guild)
+    guild.id = guild_id
+    guild.name = f"server {guild_id}"
+    channel = MagicMock(spec=discord.TextChannel)
+    channel.permissions_for.return_value = discord.Permissions(view_channel=True, send_messages=True)
+    channel.send = AsyncMock()
+    guild.system_channel = channel
+    guild.text_channels = [channel]
+    guild.leave = AsyncMock()
+    return guild
+
+
+class TestCommands:
+    def test_every_cog_module_is_an_extension(self) -> None:
+        assert "cogs.meta" in extension_names()
+
+    async def test_every_extension_loads_and_no_command_name_repeats(self, bot: ScoutBot) -> None:
+        for name in extension_names():
+            await bot.load_extension(name)
+        names = [command.qualified_name for command in bot.tree.walk_commands()]
+        assert len(names) == len(set(names)), names
+        assert "about" in names
+
+    async def test_every_command_is_for_servers_only(self, bot: ScoutBot) -> None:
+        for name in extension_names():
+            await bot.load_extension(name)
+        for command in bot.tree.get_commands():
+            payload = command.to_dict(bot.tree)
+            assert payload["contexts"] == [0], command.name  # guild only, no DMs
+            assert payload["integration_types"] == [0], command.name  # no user installs
