@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import pkgutil
 import secrets
@@ -81,7 +82,9 @@ class ScoutBot(commands.Bot):
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
-        log.info("synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        log.info(
+            "synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally"
+        )
         return synced
 
     async def on_ready(self) -> None:
@@ -211,10 +214,8 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
             return
         if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
             # A public "thinking..." placeholder would turn the error public; remove it.
-            try:
+            with contextlib.suppress(discord.HTTPException):
                 await interaction.delete_original_response()
-            except discord.HTTPException:
-                pass
         await interaction.followup.send(message, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not deliver an error answer to %s", _where(interaction), exc_info=True)

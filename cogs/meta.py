@@ -15,7 +15,9 @@ class Meta(commands.Cog):
     def __init__(self, bot: ScoutBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="about", description="Version, data sources, credits and upstream health")
+    @app_commands.command(
+        name="about", description="Version, data sources, credits and upstream health"
+    )
     async def about(self, interaction: discord.Interaction[ScoutBot]) -> None:
         await interaction.response.send_message(embed=about_embed(self.bot.health.all()))
 
@@ -55,7 +57,9 @@ def _health_line(service: ServiceHealth) -> str:
         return f"⚪ {service.service}: not asked yet"
     if service.ok:
         assert service.last_success is not None
-        return f"🟢 {service.service}: answered {discord.utils.format_dt(service.last_success, 'R')}"
+        return (
+            f"🟢 {service.service}: answered {discord.utils.format_dt(service.last_success, 'R')}"
+        )
     assert service.last_failure is not None
     return (
         f"🔴 {service.service}: failed {discord.utils.format_dt(service.last_failure, 'R')}"

@@ -13,7 +13,9 @@ import pytest
 from tests.conftest import REPO
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("SCOUTBOT_")}
     clean.pop("DISCORD_TOKEN", None)
     clean["PYTHONPATH"] = str(REPO)

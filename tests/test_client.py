@@ -51,11 +51,15 @@ def make_interaction(
 
 class TestExplainError:
     def test_user_facing_errors_are_shown_as_they_are(self) -> None:
-        error = app_commands.CommandInvokeError(MagicMock(), InvalidInput("`xyz` is no designation."))
+        error = app_commands.CommandInvokeError(
+            MagicMock(), InvalidInput("`xyz` is no designation.")
+        )
         assert explain_error(error) == "`xyz` is no designation."
 
     def test_upstream_and_rate_limit_errors_carry_their_sentence(self) -> None:
-        assert explain_error(UpstreamError("Scout is down.", service="JPL Scout")) == "Scout is down."
+        assert (
+            explain_error(UpstreamError("Scout is down.", service="JPL Scout")) == "Scout is down."
+        )
         assert explain_error(RateLimited("Wait.", retry_after=3)) == "Wait."
 
     def test_missing_permissions_are_named(self) -> None:
@@ -153,7 +157,9 @@ class TestServedServers:
         assert policy.allows(1) and policy.allows(2)
         assert not policy.allows(None)
 
-    async def test_an_empty_allow_list_warns_at_start(self, caplog: pytest.LogCaptureFixture) -> None:
+    async def test_an_empty_allow_list_warns_at_start(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         bot = ScoutBot(Settings())
         bot.load_extension = AsyncMock()  # type: ignore[method-assign]
         try:
@@ -168,7 +174,9 @@ def _guild(guild_id: int) -> Any:
     guild.id = guild_id
     guild.name = f"server {guild_id}"
     channel = MagicMock(spec=discord.TextChannel)
-    channel.permissions_for.return_value = discord.Permissions(view_channel=True, send_messages=True)
+    channel.permissions_for.return_value = discord.Permissions(
+        view_channel=True, send_messages=True
+    )
     channel.send = AsyncMock()
     guild.system_channel = channel
     guild.text_channels = [channel]

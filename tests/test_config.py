@@ -89,9 +89,7 @@ def test_allowed_guilds_from_the_environment_as_json(monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.parametrize("variable", ["DISCORD_TOKEN", "SCOUTBOT_DISCORD__TOKEN"])
-def test_token_comes_from_the_environment(
-    variable: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_token_comes_from_the_environment(variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(variable, "secret-token-value")
     token = load_settings().discord.token
     assert token is not None
@@ -136,7 +134,7 @@ def test_a_bad_value_names_its_key(tmp_path: Path, toml: str, key: str) -> None:
 
 def test_a_bad_environment_value_names_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS", "often")
-    with pytest.raises(ConfigError, match="alerts.poll_interval_seconds"):
+    with pytest.raises(ConfigError, match=r"alerts\.poll_interval_seconds"):
         load_settings()
 
 
