@@ -14,7 +14,7 @@ from discord.ext import commands
 
 import cogs
 from bot.config import Settings
-from bot.errors import NotAllowedHere, UserFacingError
+from bot.errors import UserFacingError
 from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
 from bot.health import UpstreamHealth
 from bot.http import make_http_client
@@ -137,10 +137,10 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
 
     async def interaction_check(self, interaction: discord.Interaction[ScoutBot]) -> bool:
         if interaction.guild_id is None:
-            raise NotAllowedHere(DM_REFUSAL)
+            raise NotServedHere(DM_REFUSAL)
         if not interaction.client.guild_policy.allows(interaction.guild_id):
             log.warning("refused an interaction from server %s", interaction.guild_id)
-            raise NotAllowedHere(REFUSAL)
+            raise NotServedHere(REFUSAL)
         return True
 
     async def _call(self, interaction: discord.Interaction[ScoutBot]) -> None:
@@ -155,30 +155,51 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
     async def on_error(
         self, interaction: discord.Interaction[ScoutBot], error: app_commands.AppCommandError
     ) -> None:
-        message = explain_error(error)
-        if message is None:
-            reference = secrets.token_hex(4)
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error(
-                "unexpected error in /%s (reference %s)",
-                command,
-                reference,
-                exc_info=error,
-            )
-            message = (
-                "Something went wrong on our side. If it keeps happening, tell the bot's "
-                f"operator and quote reference `{reference}`."
-            )
-        else:
-            log.info("answered an error in %s: %s", _where(interaction), message)
-        await send_ephemeral(interaction, message)
+        await answer_error(interaction, error)
+
+
+class NotServedHere(app_commands.CheckFailure):
+    """Raised by the tree's check; a CheckFailure so discord.py routes it to on_error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ScoutView(discord.ui.View):
+    """Base for our views: a failing button is answered like a failing command."""
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction[ScoutBot],  # type: ignore[override]
+        error: Exception,
+        item: discord.ui.Item[Any],
+    ) -> None:
+        await answer_error(interaction, error)
+
+
+async def answer_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """The one place that turns an error into what the user sees (and what the log keeps)."""
+    message = explain_error(error)
+    if message is None:
+        reference = secrets.token_hex(4)
+        log.error(
+            "unexpected error in %s (reference %s)", _where(interaction), reference, exc_info=error
+        )
+        message = (
+            "Something went wrong on our side. If it keeps happening, tell the bot's "
+            f"operator and quote reference `{reference}`."
+        )
+    else:
+        log.info("answered an error in %s: %s", _where(interaction), message)
+    await send_ephemeral(interaction, message)
 
 
 def explain_error(error: BaseException) -> str | None:
     """A short sentence for errors the user can act on; None for our own bugs."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    if isinstance(error, UserFacingError):
+    if isinstance(error, UserFacingError | NotServedHere):
         return error.message
     if isinstance(error, app_commands.TransformerError):
         return f"`{error.value}` is not a valid value here."

@@ -11,9 +11,16 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.client import ScoutBot, explain_error, extension_names, send_ephemeral
+from bot.client import (
+    NotServedHere,
+    ScoutBot,
+    ScoutView,
+    explain_error,
+    extension_names,
+    send_ephemeral,
+)
 from bot.config import Settings
-from bot.errors import InvalidInput, NotAllowedHere, RateLimited, UpstreamError
+from bot.errors import InvalidInput, RateLimited, UpstreamError
 from bot.guilds import DM_REFUSAL, REFUSAL, GuildPolicy
 
 
@@ -124,11 +131,22 @@ class TestServedServers:
         assert await bot.tree.interaction_check(make_interaction(client=bot, guild_id=111))
 
     async def test_interactions_from_another_server_are_refused(self, bot: ScoutBot) -> None:
-        with pytest.raises(NotAllowedHere, match=REFUSAL):
+        with pytest.raises(NotServedHere, match=REFUSAL):
             await bot.tree.interaction_check(make_interaction(client=bot, guild_id=999))
 
+    async def test_a_refusal_reaches_the_user_through_the_error_handler(
+        self, bot: ScoutBot
+    ) -> None:
+        interaction = make_interaction(client=bot, guild_id=999)
+        # What discord.py's CommandTree does with an interaction (tree._from_interaction).
+        try:
+            await bot.tree._call(interaction)
+        except app_commands.AppCommandError as error:
+            await bot.tree._dispatch_error(interaction, error)
+        interaction.response.send_message.assert_awaited_once_with(REFUSAL, ephemeral=True)
+
     async def test_direct_messages_are_refused(self, bot: ScoutBot) -> None:
-        with pytest.raises(NotAllowedHere, match=DM_REFUSAL):
+        with pytest.raises(NotServedHere, match=DM_REFUSAL):
             await bot.tree.interaction_check(make_interaction(client=bot, guild_id=None))
 
     async def test_autocomplete_from_another_server_offers_nothing(self, bot: ScoutBot) -> None:
@@ -202,3 +220,11 @@ class TestCommands:
             payload = command.to_dict(bot.tree)
             assert payload["contexts"] == [0], command.name  # guild only, no DMs
             assert payload["integration_types"] == [0], command.name  # no user installs
+
+
+class TestViews:
+    async def test_a_failing_button_is_answered_like_a_failing_command(self) -> None:
+        view = ScoutView()
+        interaction = make_interaction()
+        await view.on_error(interaction, InvalidInput("Pick a page."), MagicMock())
+        interaction.response.send_message.assert_awaited_once_with("Pick a page.", ephemeral=True)
