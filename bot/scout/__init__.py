@@ -1,17 +1,63 @@
-"""JPL CNEOS Scout client (placeholder: issue 3 replaces this with the real client)."""
+"""JPL CNEOS Scout: typed models, request validation and the client."""
 
 from __future__ import annotations
 
-import httpx
+from bot.scout.client import ScoutClient
+from bot.scout.errors import (
+    ObjectNotFound,
+    ScoutBadResponse,
+    ScoutRequestRefused,
+    ScoutUnavailable,
+)
+from bot.scout.models import (
+    PLOT_KINDS,
+    DataFile,
+    Ephemeris,
+    EphemerisRecord,
+    FieldOfView,
+    Limits,
+    ObjectFileList,
+    ObjectObservations,
+    ObjectOrbits,
+    ObjectPlots,
+    SampledOrbit,
+    ScoutObject,
+    Signature,
+    Summary,
+)
+from bot.scout.validation import (
+    EphemerisQuery,
+    FieldOfViewRequest,
+    parse_plot_kinds,
+    validate_designation,
+    validate_obs_code,
+    validate_orbit_count,
+)
 
-from bot.config import ScoutSettings
-from bot.health import UpstreamHealth
-
-
-class ScoutClient:
-    def __init__(
-        self, http: httpx.AsyncClient, settings: ScoutSettings, *, health: UpstreamHealth
-    ) -> None:
-        self.http = http
-        self.settings = settings
-        self.health = health
+__all__ = [
+    "PLOT_KINDS",
+    "DataFile",
+    "Ephemeris",
+    "EphemerisQuery",
+    "EphemerisRecord",
+    "FieldOfView",
+    "FieldOfViewRequest",
+    "Limits",
+    "ObjectFileList",
+    "ObjectNotFound",
+    "ObjectObservations",
+    "ObjectOrbits",
+    "ObjectPlots",
+    "SampledOrbit",
+    "ScoutBadResponse",
+    "ScoutClient",
+    "ScoutObject",
+    "ScoutRequestRefused",
+    "ScoutUnavailable",
+    "Signature",
+    "Summary",
+    "parse_plot_kinds",
+    "validate_designation",
+    "validate_obs_code",
+    "validate_orbit_count",
+]

@@ -2,17 +2,20 @@
 
 Every model ignores keys it does not know (the API may add some) and treats fields a
 payload lacks as None, because the recorded payloads differ in which keys they carry.
+Where a caller may need every column (CSV attachments), the model also keeps what it does
+not name: per-orbit rows, ephemeris columns and the field-of-view block are kept whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 # Values Scout uses for "no value" inside fields that are otherwise numbers.
-_NULL_STRINGS = frozenset({"", "NULL", "null", "None", "-"})
+_NULL_STRINGS = frozenset({"", "NULL", "null", "None", "-", "n/a"})
 _SENTINEL_LIMIT = 1.0e98  # "1.000000000E+99" stands for "not applicable"
 
 
@@ -47,6 +50,37 @@ def _to_utc(value: Any) -> Any:
         parsed = datetime.fromisoformat(text.replace(" ", "T").replace("_", "T"))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return value
+
+
+def lenient_float(value: Any) -> float | None:
+    """A number from whatever Scout put in a cell; None for sentinels and non-numbers.
+
+    Used for open-ended column sets (ephemeris columns, field-of-view values) where an
+    unexpected text must not sink the whole answer.
+    """
+    if isinstance(value, bool):
+        return float(value)
+    try:
+        number = _to_float(value)
+    except (TypeError, ValueError):
+        return None
+    return float(number) if isinstance(number, int | float) else None
+
+
+def _cell(value: Any) -> float | str | None:
+    """A per-orbit ephemeris cell: a number where it is one, else the text as sent."""
+    number = lenient_float(value)
+    if number is not None or value is None:
+        return number
+    text = str(value).strip()
+    return None if text in _NULL_STRINGS or _looks_like_sentinel(text) else text
+
+
+def _looks_like_sentinel(text: str) -> bool:
+    try:
+        return abs(float(text)) >= _SENTINEL_LIMIT
+    except ValueError:
+        return False
 
 
 OptFloat = Annotated[float | None, BeforeValidator(_to_float)]
@@ -90,3 +124,297 @@ class ScoutObject(ScoutModel):
     ieo_score: OptInt = Field(default=None, alias="ieoScore")
     geocentric_score: OptInt = Field(default=None, alias="geocentricScore")
     tisserand_score: OptInt = Field(default=None, alias="tisserandScore")
+
+
+# --- summary mode -------------------------------------------------------------------------
+
+
+class Summary(ScoutModel):
+    """Every object on the NEOCP that Scout has computed (summary mode, no parameters)."""
+
+    signature: Signature | None = None
+    count: OptInt = None  # as Scout states it; a string in the real payload
+    objects: list[ScoutObject] = Field(default_factory=list, alias="data")
+
+    def find(self, designation: str) -> ScoutObject | None:
+        """The object with this designation, or None."""
+        return next((obj for obj in self.objects if obj.designation == designation), None)
+
+
+# --- object mode ----------------------------------------------------------------------------
+
+PLOT_KINDS: frozenset[str] = frozenset({"el", "ca", "sr"})
+
+# The *_fig keys each plot kind is known to add (from the fixtures' README). Any other key
+# ending in "_fig" is still returned, named by its key.
+PLOT_KEYS: Mapping[str, tuple[str, ...]] = {
+    "el": ("qr_e_fig", "qr_in_fig", "qr_H_fig", "H_hist_fig"),
+    "ca": ("moid_hist_fig", "ca_dist_cdf_fig", "tca_hist_fig", "ca_dist_hist_fig"),
+    "sr": ("rms_sysran_fig", "H_sysran_fig"),
+}
+
+
+class ObjectPlots(ScoutModel):
+    """The object's record and its PNG plots, decoded, keyed by Scout's ``*_fig`` key.
+
+    A value of None means Scout has no such plot (close-approach plots exist only for
+    objects that come within 0.5 LD).
+    """
+
+    object: ScoutObject
+    kinds: frozenset[str]
+    plots: dict[str, bytes | None]
+
+    def available(self) -> dict[str, bytes]:
+        """Only the plots Scout sent."""
+        return {key: png for key, png in self.plots.items() if png is not None}
+
+
+class ObjectObservations(ScoutModel):
+    """The object's record and its observations as an MPC 80-column text file."""
+
+    object: ScoutObject
+    text: str | None = None  # None when Scout has no file for the object
+
+    @property
+    def lines(self) -> list[str]:
+        return [] if self.text is None else [line for line in self.text.splitlines() if line]
+
+
+class DataFile(ScoutModel):
+    """One entry of ``file=list``: a file Scout can send for the object."""
+
+    key: str  # the value to pass as ``file=`` ("mpc")
+    name: str | None = None
+    size: OptInt = None  # bytes; None when the file is not available
+
+
+class ObjectFileList(ScoutModel):
+    object: ScoutObject
+    files: list[DataFile] = Field(default_factory=list)
+
+
+ORBIT_FIELDS: tuple[str, ...] = (
+    "idx",
+    "epoch",
+    "ec",
+    "qr",
+    "tp",
+    "om",
+    "w",
+    "inc",
+    "H",
+    "dca",
+    "tca",
+    "moid",
+    "vinf",
+    "geoEcc",
+    "impFlag",
+)
+
+
+class SampledOrbit(BaseModel):
+    """One of Scout's sampled orbits. Times are Julian dates (TDB), angles degrees.
+
+    "NULL" and 1.0E+99 become None (``dca``/``tca`` only exist for orbits that approach
+    the Earth; ``geo_ecc`` only for geocentric ones). Columns Scout adds beyond these are
+    kept in ``model_extra`` under their own names.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    idx: OptInt = None
+    epoch: OptFloat = None  # JD of the elements
+    ec: OptFloat = None  # eccentricity
+    qr: OptFloat = None  # perihelion distance, au
+    tp: OptFloat = None  # JD of perihelion
+    om: OptFloat = None  # longitude of the ascending node, deg
+    w: OptFloat = None  # argument of perihelion, deg
+    inc: OptFloat = None  # inclination, deg
+    h: OptFloat = Field(default=None, alias="H")  # absolute magnitude
+    dca: OptFloat = None  # close-approach distance, au
+    tca: OptFloat = None  # JD of the close approach
+    moid: OptFloat = None  # au
+    vinf: OptFloat = None  # km/s
+    geo_ecc: OptFloat = Field(default=None, alias="geoEcc")  # geocentric eccentricity
+    imp_flag: OptInt = Field(default=None, alias="impFlag")  # 1 = impacting orbit
+
+    @property
+    def H(self) -> float | None:
+        """Scout's own name for the absolute magnitude column."""
+        return self.h
+
+    @property
+    def impacts(self) -> bool:
+        return self.imp_flag == 1
+
+    def row(self, fields: Iterable[str] = ORBIT_FIELDS) -> list[Any]:
+        """The orbit's values in the order of ``fields`` (Scout's column names)."""
+        by_alias = self.model_dump(by_alias=True)
+        return [by_alias.get(name) for name in fields]
+
+
+class ObjectOrbits(ScoutModel):
+    """The object's record and its sampled orbits (``orbits=1``)."""
+
+    object: ScoutObject
+    count: OptInt = None  # as Scout states it
+    fields: list[str] = Field(default_factory=lambda: list(ORBIT_FIELDS))
+    orbits: list[SampledOrbit] = Field(default_factory=list)
+
+
+# --- ephemeris mode -------------------------------------------------------------------------
+
+
+class Limits(ScoutModel):
+    """The range one quantity spans over the sampled orbits."""
+
+    min: float | None = None
+    max: float | None = None
+
+
+class FieldOfView(ScoutModel):
+    """What Scout says about the requested field of view (``fov-diam`` and friends).
+
+    The seed document is cut where it describes this block, so it is modelled
+    tolerantly: every value is kept in ``raw`` as sent, numbers in ``values``; the
+    properties look for the names public clients report and give None when absent.
+    """
+
+    raw: dict[str, Any] = Field(default_factory=dict)
+    values: dict[str, float | None] = Field(default_factory=dict)
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> FieldOfView:
+        raw = payload if isinstance(payload, dict) else {"value": payload}
+        values = {
+            str(key): lenient_float(value)
+            for key, value in raw.items()
+            if not isinstance(value, dict | list)
+        }
+        return cls(raw=raw, values=values)
+
+    def _first(self, *names: str) -> float | None:
+        for name in names:
+            if self.values.get(name) is not None:
+                return self.values[name]
+        return None
+
+    @property
+    def count(self) -> float | None:
+        """Sampled orbits that fall in the field (and are bright enough, if ``fov-vmag``)."""
+        return self._first("count", "n", "n-orbits", "orbits")
+
+    @property
+    def probability(self) -> float | None:
+        """The share of orbits in the field, 0..1, as stated or as count/total."""
+        stated = self._first("prob", "probability", "fraction", "score", "frac")
+        if stated is not None:
+            return stated / 100.0 if stated > 1.0 else stated
+        percent = self._first("percent", "pct")
+        if percent is not None:
+            return percent / 100.0
+        count, total = self.count, self._first("total", "orbit-count", "n-total")
+        if count is not None and total:
+            return count / total
+        return None
+
+
+class EphemerisRecord(ScoutModel):
+    """The ephemeris at one time: median position and the spread over the sampled orbits.
+
+    ``median``, ``limits`` and ``sigma_limits`` keep every column Scout sent (ra, dec in
+    decimal degrees; dra, ddec, rate in arcsec/min; pa, elong, moon, el in degrees; vmag;
+    range columns when ``ranges`` was asked). ``orbit_rows`` holds one dict per sampled
+    orbit, keyed by the answer's ``data-fields``, when ``orbits`` was asked.
+    """
+
+    time: datetime
+    sun_flag: str | None = None  # None: night or geocentric; "a", "n", "c", "*"
+    sigma_pos: float | None = None  # 1-sigma position uncertainty, arcmin
+    median: dict[str, float | None] = Field(default_factory=dict)
+    limits: dict[str, Limits] = Field(default_factory=dict)
+    sigma_limits: dict[str, Limits] = Field(default_factory=dict)
+    orbit_rows: list[dict[str, float | str | None]] = Field(default_factory=list)
+    fov: FieldOfView | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)  # record keys not named above
+
+    @property
+    def ra(self) -> float | None:
+        return self.median.get("ra")
+
+    @property
+    def dec(self) -> float | None:
+        return self.median.get("dec")
+
+    @property
+    def vmag(self) -> float | None:
+        return self.median.get("vmag")
+
+    @property
+    def el(self) -> float | None:
+        """Altitude above the horizon, degrees (topocentric ephemerides only)."""
+        return self.median.get("el")
+
+
+class Ephemeris(ScoutModel):
+    """Ephemeris mode: the object's record and one record per requested time."""
+
+    signature: Signature | None = None
+    object: ScoutObject
+    count: OptInt = None
+    orbit_count: OptInt = None
+    data_fields: list[str] = Field(default_factory=list)
+    records: list[EphemerisRecord] = Field(default_factory=list)
+    fov: FieldOfView | None = None
+
+    def median_columns(self) -> list[str]:
+        return _union(record.median for record in self.records)
+
+    def limit_columns(self) -> list[str]:
+        return _union(record.limits for record in self.records)
+
+    def sigma_limit_columns(self) -> list[str]:
+        return _union(record.sigma_limits for record in self.records)
+
+    def table(self) -> tuple[list[str], list[list[Any]]]:
+        """Every column of every record, flat, for a CSV: a header and one row per time."""
+        median, limits, sigma = (
+            self.median_columns(),
+            self.limit_columns(),
+            self.sigma_limit_columns(),
+        )
+        extra = _union(record.extra for record in self.records)
+        header = ["time", "sun_flag", "sigma_pos", *median]
+        header += [f"{name}_{end}" for name in limits for end in ("min", "max")]
+        header += [f"{name}_sigma_{end}" for name in sigma for end in ("min", "max")]
+        header += extra
+        rows = []
+        for record in self.records:
+            row: list[Any] = [
+                record.time.strftime("%Y-%m-%d %H:%M:%S"),
+                record.sun_flag,
+                record.sigma_pos,
+            ]
+            row += [record.median.get(name) for name in median]
+            row += _limit_cells(record.limits, limits)
+            row += _limit_cells(record.sigma_limits, sigma)
+            row += [record.extra.get(name) for name in extra]
+            rows.append(row)
+        return header, rows
+
+
+def _union(mappings: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Keys of all mappings, in first-seen order (Scout's key order varies per answer)."""
+    seen: dict[str, None] = {}
+    for mapping in mappings:
+        seen.update(dict.fromkeys(mapping))
+    return list(seen)
+
+
+def _limit_cells(limits: Mapping[str, Limits], names: list[str]) -> list[float | None]:
+    cells: list[float | None] = []
+    for name in names:
+        limit = limits.get(name)
+        cells += [limit.min, limit.max] if limit else [None, None]
+    return cells
