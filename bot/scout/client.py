@@ -1,13 +1,39 @@
-"""The JPL Scout client: one typed method per mode, cached, single-flight and polite."""
+"""The JPL Scout client: one typed method per mode, cached, single-flight and polite.
+
+Politeness and economy, in the order a call meets them:
+
+1. every request is validated against the API document before anything is sent;
+2. a fresh cached answer is returned without I/O (TTLs follow how Scout updates);
+3. identical requests already in flight share that one upstream call;
+4. at most ``max_in_flight`` requests go to the host at once;
+5. 429, 5xx, timeouts and connection errors are retried with exponential backoff and
+   jitter, honouring ``Retry-After``, within ``retry_budget_seconds``; then one
+   ScoutUnavailable.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
 
 import httpx
 
 from bot.config import ScoutSettings
-from bot.health import UpstreamHealth
+from bot.health import SCOUT, UpstreamHealth
+from bot.scout import parse
+from bot.scout.cache import ScoutCache
+from bot.scout.errors import (
+    ObjectNotFound,
+    ScoutBadResponse,
+    ScoutRequestRefused,
+    ScoutUnavailable,
+)
 from bot.scout.models import (
     Ephemeris,
     ObjectFileList,
@@ -17,45 +43,295 @@ from bot.scout.models import (
     ScoutObject,
     Summary,
 )
-from bot.scout.validation import EphemerisQuery
+from bot.scout.validation import (
+    EphemerisQuery,
+    ObjectRequest,
+    validate_designation,
+    validate_orbit_count,
+    validate_params,
+    validate_plot_kinds,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+BACKOFF_BASE_SECONDS = 1.0
+BACKOFF_CAP_SECONDS = 20.0
+MIN_ATTEMPT_TIMEOUT_SECONDS = 2.0
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class ScoutClient:
     def __init__(
-        self, http: httpx.AsyncClient, settings: ScoutSettings, *, health: UpstreamHealth
+        self,
+        http: httpx.AsyncClient,
+        settings: ScoutSettings,
+        *,
+        health: UpstreamHealth,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
+        """``sleep``, ``clock`` and ``rng`` are injectable so tests never wait."""
         self.http = http
         self.settings = settings
         self.health = health
+        self._url = str(settings.base_url)
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._cache = ScoutCache(settings.cache_max_entries, clock=clock)
+        self._in_flight: dict[Hashable, asyncio.Task[Any]] = {}
+        self._semaphore = asyncio.Semaphore(settings.max_in_flight)
+        self._last_summary: Summary | None = None
+        self.upstream_calls = 0  # HTTP requests actually sent (for /about and benchmarks)
+
+    # --- public API ----------------------------------------------------------------------
 
     async def summary(self) -> Summary:
         """Every NEOCP object Scout has computed (cached about summary_ttl_seconds)."""
-        raise NotImplementedError
+        return await self._answer(("summary",), self._load_summary)
 
     def cached_summary(self) -> Summary | None:
         """The last good summary, without I/O (for autocomplete); None before the first."""
-        raise NotImplementedError
+        return self._last_summary
 
     async def object(self, designation: str) -> ScoutObject:
-        """One object's record. ObjectNotFound if Scout does not know it."""
-        raise NotImplementedError
+        """One object's record. ObjectNotFound if Scout does not know it.
+
+        A fresh summary already holds every object's record, so it is used when it has one.
+        """
+        designation = validate_designation(designation)
+        fresh = self._cache.get(("summary",))
+        if isinstance(fresh, Summary) and (found := fresh.find(designation)) is not None:
+            return found
+        request = ObjectRequest(designation)
+        return await self._answer(
+            _key(request.params()), lambda: self._load_object(request, parse.parse_object)
+        )
 
     async def plots(self, designation: str, kinds: Collection[str]) -> ObjectPlots:
         """The object's plots of these kinds (el, ca, sr), decoded PNG keyed by *_fig key."""
-        raise NotImplementedError
+        request = ObjectRequest(validate_designation(designation), validate_plot_kinds(kinds))
+        return await self._answer(
+            _key(request.params()),
+            lambda: self._load_object(
+                request, lambda payload: parse.parse_plots(payload, request.plot_kinds)
+            ),
+        )
 
     async def observations(self, designation: str) -> ObjectObservations:
         """The object's observations as an MPC 80-column file (file=mpc)."""
-        raise NotImplementedError
+        request = ObjectRequest(validate_designation(designation), file="mpc")
+        return await self._answer(
+            _key(request.params()), lambda: self._load_object(request, parse.parse_observations)
+        )
 
     async def file_list(self, designation: str) -> ObjectFileList:
         """The data files Scout has for the object (file=list)."""
-        raise NotImplementedError
+        request = ObjectRequest(validate_designation(designation), file="list")
+        return await self._answer(
+            _key(request.params()), lambda: self._load_object(request, parse.parse_file_list)
+        )
 
     async def orbits(self, designation: str, count: int = 1000) -> ObjectOrbits:
         """The object's sampled orbits, at most ``count`` (1..1000)."""
-        raise NotImplementedError
+        request = ObjectRequest(
+            validate_designation(designation), orbits=True, n_orbits=validate_orbit_count(count)
+        )
+        return await self._answer(
+            _key(request.params()), lambda: self._load_object(request, parse.parse_orbits)
+        )
 
     async def ephemeris(self, query: EphemerisQuery) -> Ephemeris:
         """The ephemeris a validated query describes (build it with EphemerisQuery.build)."""
-        raise NotImplementedError
+        return await self._answer(_key(query.params()), lambda: self._load_ephemeris(query))
+
+    # --- loading and caching -------------------------------------------------------------
+
+    async def _answer(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """The cached answer, the answer already being fetched, or a new fetch (single flight).
+
+        The shared fetch runs as its own task, shielded: a caller that gives up (a Discord
+        interaction that times out) does not cancel it for the others.
+        """
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cast(T, cached)
+        task = self._in_flight.get(key)
+        if task is None:
+            task = asyncio.create_task(cast(Any, load()))
+            self._in_flight[key] = task
+            task.add_done_callback(lambda done: self._finished(key, done))
+        return cast(T, await asyncio.shield(task))
+
+    def _finished(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+        if self._in_flight.get(key) is task:
+            del self._in_flight[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here so an unawaited failure is never reported
+
+    async def _load_summary(self) -> Summary:
+        params: dict[str, str] = {}
+        payload, size = await self._get(params)
+        summary = parse.parse_summary(payload)
+        self._last_summary = summary
+        for obj in summary.objects:
+            self._cache.note_last_run(obj.designation, obj.last_run)
+        self._cache.forget_objects_not_in({obj.designation for obj in summary.objects})
+        self._cache.put(("summary",), summary, self.settings.summary_ttl_seconds, size=size)
+        return summary
+
+    async def _load_object(self, request: ObjectRequest, read: Callable[[dict[str, Any]], T]) -> T:
+        params = request.params()
+        payload, size = await self._get(params, designation=request.designation)
+        answer = read(payload)
+        head = cast(Any, answer)
+        obj = head if isinstance(head, ScoutObject) else head.object
+        self._cache.put(
+            _key(params),
+            answer,
+            self.settings.object_ttl_seconds,
+            designation=request.designation,
+            last_run=obj.last_run,
+            size=size,
+        )
+        return answer
+
+    async def _load_ephemeris(self, query: EphemerisQuery) -> Ephemeris:
+        params = query.params()
+        payload, size = await self._get(params, designation=query.designation)
+        ephemeris = parse.parse_ephemeris(payload)
+        # "now" moves on; an ephemeris for fixed times only changes when Scout re-runs.
+        ttl = (
+            self.settings.now_ephemeris_ttl_seconds
+            if query.starts_now
+            else self.settings.object_ttl_seconds
+        )
+        self._cache.put(
+            _key(params),
+            ephemeris,
+            ttl,
+            designation=query.designation,
+            last_run=ephemeris.object.last_run,
+            size=size,
+        )
+        return ephemeris
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    async def _get(
+        self, params: dict[str, str], *, designation: str | None = None
+    ) -> tuple[dict[str, Any], int]:
+        """The JSON object Scout answers, and its size in bytes; every outcome is recorded."""
+        validate_params(params)  # last guard: nothing outside the document leaves the bot
+        try:
+            response = await self._send_with_retries(params)
+            payload = self._read(response, params, designation)
+        except ObjectNotFound:
+            self.health.record_success(SCOUT)  # Scout answered; the object is gone
+            raise
+        except (ScoutUnavailable, ScoutBadResponse, ScoutRequestRefused) as exc:
+            reason = getattr(exc, "reason", None) or getattr(exc, "scout_message", "") or str(exc)
+            self.health.record_failure(SCOUT, reason)
+            raise
+        self.health.record_success(SCOUT)
+        return payload, len(response.content)
+
+    async def _send_with_retries(self, params: dict[str, str]) -> httpx.Response:
+        deadline = self._clock() + self.settings.retry_budget_seconds
+        attempt = 0
+        while True:
+            timeout = self.settings.timeout_seconds
+            if attempt:
+                timeout = max(min(timeout, deadline - self._clock()), MIN_ATTEMPT_TIMEOUT_SECONDS)
+            retry_after: float | None = None
+            try:
+                async with self._semaphore:
+                    self.upstream_calls += 1
+                    response = await self.http.get(self._url, params=params, timeout=timeout)
+            except httpx.TimeoutException as exc:
+                failure = f"timed out ({type(exc).__name__})"
+            except httpx.TransportError as exc:
+                failure = f"connection failed ({type(exc).__name__}: {exc})"
+            else:
+                if response.status_code not in RETRYABLE_STATUS:
+                    return response
+                failure = f"HTTP {response.status_code}"
+                retry_after = _retry_after(response.headers.get("Retry-After"))
+            delay = self._backoff(attempt, retry_after)
+            if self._clock() + delay > deadline:
+                log.warning(
+                    "Scout unavailable after %d attempt(s), last: %s (params %s)",
+                    attempt + 1,
+                    failure,
+                    params,
+                )
+                raise ScoutUnavailable(failure)
+            log.info("Scout %s; retry %d in %.1f s", failure, attempt + 1, delay)
+            await self._sleep(delay)
+            attempt += 1
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter; never sooner than the server's Retry-After."""
+        ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** min(attempt, 30))
+        delay = ceiling * (0.5 + 0.5 * self._rng.random())  # jitter spreads retrying callers
+        return delay if retry_after is None else max(delay, float(retry_after))
+
+    def _read(
+        self, response: httpx.Response, params: Mapping[str, str], designation: str | None
+    ) -> dict[str, Any]:
+        status = response.status_code
+        if status == 400:
+            message = _refusal_message(response.content)
+            log.warning("Scout refused %s: %s", dict(params), message)
+            raise ScoutRequestRefused(message)
+        if status != 200:
+            log.warning("Scout answered HTTP %d to %s", status, dict(params))
+            raise ScoutBadResponse(f"HTTP {status}")
+        try:
+            payload = parse.decode_json(response.content)
+        except ScoutBadResponse as exc:
+            log.warning("Scout answer to %s unreadable: %s", dict(params), exc.reason)
+            raise
+        parse.check_signature(payload)
+        if "error" in payload:
+            error = str(payload["error"])
+            if designation is not None and ("exist" in error or "not found" in error):
+                raise ObjectNotFound(designation)
+            log.warning("Scout answered an error to %s: %s", dict(params), error)
+            raise ScoutRequestRefused(error)
+        return payload
+
+
+def _key(params: Mapping[str, str]) -> Hashable:
+    return tuple(sorted(params.items()))
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _refusal_message(body: bytes) -> str:
+    """The ``message`` of a 400 body, whatever else the body holds."""
+    try:
+        payload = parse.decode_json(body)
+    except ScoutBadResponse:
+        return "no reason given"
+    message = payload.get("message") or payload.get("error")
+    return str(message) if message else "no reason given"

@@ -39,7 +39,7 @@ def _to_int(value: Any) -> Any:
     return value
 
 
-def _to_utc(value: Any) -> Any:
+def to_utc(value: Any) -> Any:
     """Scout's "YYYY-MM-DD hh:mm[:ss]" times are UTC without saying so."""
     if value is None:
         return None
@@ -67,7 +67,7 @@ def lenient_float(value: Any) -> float | None:
     return float(number) if isinstance(number, int | float) else None
 
 
-def _cell(value: Any) -> float | str | None:
+def ephemeris_cell(value: Any) -> float | str | None:
     """A per-orbit ephemeris cell: a number where it is one, else the text as sent."""
     number = lenient_float(value)
     if number is not None or value is None:
@@ -85,7 +85,7 @@ def _looks_like_sentinel(text: str) -> bool:
 
 OptFloat = Annotated[float | None, BeforeValidator(_to_float)]
 OptInt = Annotated[int | None, BeforeValidator(_to_int)]
-OptUtc = Annotated[datetime | None, BeforeValidator(_to_utc)]
+OptUtc = Annotated[datetime | None, BeforeValidator(to_utc)]
 
 
 class ScoutModel(BaseModel):
@@ -404,12 +404,28 @@ class Ephemeris(ScoutModel):
         return header, rows
 
 
+# The order an observer reads an ephemeris in; columns Scout adds follow, sorted.
+EPHEMERIS_COLUMN_ORDER: tuple[str, ...] = (
+    "ra",
+    "dec",
+    "dra",
+    "ddec",
+    "rate",
+    "pa",
+    "vmag",
+    "elong",
+    "moon",
+    "el",
+)
+
+
 def _union(mappings: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Keys of all mappings, in first-seen order (Scout's key order varies per answer)."""
-    seen: dict[str, None] = {}
+    """Keys of all mappings in a stable order (Scout's key order varies per answer)."""
+    seen: set[str] = set()
     for mapping in mappings:
-        seen.update(dict.fromkeys(mapping))
-    return list(seen)
+        seen.update(mapping)
+    known = [name for name in EPHEMERIS_COLUMN_ORDER if name in seen]
+    return known + sorted(seen - set(EPHEMERIS_COLUMN_ORDER))
 
 
 def _limit_cells(limits: Mapping[str, Limits], names: list[str]) -> list[float | None]:
