@@ -1,0 +1,363 @@
+"""``/scout ephemeris`` and ``/scout fov``: a monospace table, a CSV of everything, FoV odds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import discord
+
+from bot.render.common import (
+    DATA_FOOTER,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_TITLE_LIMIT,
+    NA,
+    absolute_time,
+    fmt_number,
+    object_colour,
+    scout_url,
+    truncate,
+)
+from bot.render.reply import Attachment, Reply, safe_filename
+from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
+
+GEOCENTRIC: Final = "500"
+
+# Scout's sun-flag (absent at night and for geocentric ephemerides).
+SUN_FLAGS: Final[dict[str | None, str]] = {
+    None: "night",
+    "a": "astronomical twilight",
+    "n": "nautical twilight",
+    "c": "civil twilight",
+    "*": "daylight",
+}
+_SUN_LEGEND: Final = "Sun: – night, a astronomical, n nautical, c civil twilight, * day."
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int
+    cell: Any  # Callable[[EphemerisRecord], str]; Any keeps the table literal readable
+
+
+def _median(name: str, fmt: str) -> Any:
+    def cell(record: EphemerisRecord) -> str:
+        value = record.median.get(name)
+        return "–" if value is None else format(value, fmt)
+
+    return cell
+
+
+def _sigma(record: EphemerisRecord) -> str:
+    value = record.sigma_pos
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
+
+
+def _sun(record: EphemerisRecord) -> str:
+    return record.sun_flag or "–"
+
+
+_GEOCENTRIC_COLUMNS: Final = (
+    Column("UTC", 11, lambda r: r.time.strftime("%m-%d %H:%M")),
+    Column("R.A.", 10, lambda r: ra_hms(r.ra)),
+    Column("Dec.", 9, lambda r: dec_dms(r.dec)),
+    Column("V", 4, _median("vmag", ".1f")),
+    Column('"/min', 6, _median("rate", ".3g")),
+    Column("PA", 5, _median("pa", ".1f")),
+    Column("Elo", 3, _median("elong", ".0f")),
+    Column("Moon", 4, _median("moon", ".0f")),
+    Column("σ'", 6, _sigma),
+)
+_TOPOCENTRIC_COLUMNS: Final = (
+    *_GEOCENTRIC_COLUMNS,
+    Column("Sun", 3, _sun),
+    Column("Alt", 5, _median("el", ".1f")),
+)
+
+
+# --- sexagesimal --------------------------------------------------------------------------
+
+
+def ra_hms(degrees: float | None) -> str:
+    """Decimal degrees as ``"20 51 33.2"`` (hours, minutes, seconds to 0.1 s)."""
+    if degrees is None or not math.isfinite(degrees):
+        return "–"
+    tenths = round((degrees % 360.0) / 15.0 * 36_000)  # tenths of a second of time
+    tenths %= 24 * 36_000
+    hours, rest = divmod(tenths, 36_000)
+    minutes, rest = divmod(rest, 600)
+    return f"{hours:02d} {minutes:02d} {rest / 10:04.1f}"
+
+
+def dec_dms(degrees: float | None) -> str:
+    """Decimal degrees as ``"-07 42 05"`` (whole arcseconds)."""
+    if degrees is None or not math.isfinite(degrees):
+        return "–"
+    sign = "-" if degrees < 0 else "+"
+    seconds = round(abs(degrees) * 3600)
+    whole, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{whole:02d} {minutes:02d} {seconds:02d}"
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+def ephemeris_table(
+    records: Sequence[EphemerisRecord], *, topocentric: bool, limit: int = EMBED_DESCRIPTION_LIMIT
+) -> str:
+    """The records as a code block of at most ``limit`` characters.
+
+    Rows that do not fit are left out and counted in a last line pointing to the CSV.
+    """
+    if not records:
+        return "No ephemeris times in Scout's answer."
+    columns = _TOPOCENTRIC_COLUMNS if topocentric else _GEOCENTRIC_COLUMNS
+    lines = [_line(columns, [column.title for column in columns])]
+    lines += [_line(columns, [column.cell(record) for column in columns]) for record in records]
+    # Start from the most rows whose bare text fits, then make room for the fences and note.
+    shown, used = 0, 0
+    while shown < len(lines) and used + len(lines[shown]) + 1 <= limit:
+        used += len(lines[shown]) + 1
+        shown += 1
+    shown = max(shown, 1)
+    while shown > 1 and len(_table(lines, shown)) > limit:
+        shown -= 1
+    return _table(lines, shown)
+
+
+def _table(lines: Sequence[str], shown: int) -> str:
+    """The header and the first ``shown - 1`` rows in a code block, and what was left out."""
+    table = "```\n" + "\n".join(lines[:shown]) + "\n```"
+    hidden = len(lines) - shown
+    if hidden:
+        table += f"\n… {hidden} more rows in the CSV"
+    return table
+
+
+def _line(columns: Sequence[Column], cells: Sequence[str]) -> str:
+    padded = [
+        text.ljust(column.width) if column.title == "UTC" else text.rjust(column.width)
+        for column, text in zip(columns, cells, strict=True)
+    ]
+    return " ".join(padded).rstrip()
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def ephemeris_csv(eph: Ephemeris) -> bytes:
+    """Every column of every record: median, limits, sigma-limits, anything else, FoV values."""
+    header, rows = eph.table()
+    fov_keys = _fov_keys(eph.records)
+    header = [*header, *(f"fov_{key}" for key in fov_keys)]
+    full_rows = []
+    for record, row in zip(eph.records, rows, strict=True):
+        fov_values = record.fov.raw if record.fov is not None else {}
+        full_rows.append([*row, *(fov_values.get(key) for key in fov_keys)])
+    return _csv(header, full_rows)
+
+
+def ephemeris_orbits_csv(eph: Ephemeris) -> bytes | None:
+    """One row per sampled orbit per time (``orbits=1``); None when Scout sent none."""
+    if not any(record.orbit_rows for record in eph.records):
+        return None
+    fields: dict[str, None] = dict.fromkeys(eph.data_fields)
+    for record in eph.records:
+        for orbit in record.orbit_rows:
+            fields.update(dict.fromkeys(orbit))
+    header = ["time", "orbit", *fields]
+    rows = [
+        [record.time.strftime("%Y-%m-%d %H:%M:%S"), number, *(orbit.get(f) for f in fields)]
+        for record in eph.records
+        for number, orbit in enumerate(record.orbit_rows)
+    ]
+    return _csv(header, rows)
+
+
+def _fov_keys(records: Iterable[EphemerisRecord]) -> list[str]:
+    keys: dict[str, None] = {}
+    for record in records:
+        if record.fov is not None:
+            keys.update(dict.fromkeys(str(key) for key in record.fov.raw))
+    return list(keys)
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode()
+
+
+def _csv_cell(value: Any) -> Any:
+    """Empty for a missing value; numbers as Python writes them (full precision)."""
+    return "" if value is None else value
+
+
+# --- replies ------------------------------------------------------------------------------
+
+
+def site_name(obs_code: str) -> str:
+    return "the geocentre (500)" if obs_code == GEOCENTRIC else f"site {obs_code}"
+
+
+def ephemeris_reply(eph: Ephemeris, *, obs_code: str = GEOCENTRIC) -> Reply:
+    """The table in an embed, and the CSVs of everything Scout sent."""
+    designation = eph.object.designation
+    topocentric = obs_code != GEOCENTRIC or any(
+        record.sun_flag or record.el is not None for record in eph.records
+    )
+    embed = discord.Embed(
+        title=truncate(f"Ephemeris of {designation} from {site_name(obs_code)}", EMBED_TITLE_LIMIT),
+        url=scout_url(designation),
+        colour=object_colour(eph.object),
+    )
+    notes = _table_notes(eph, topocentric=topocentric)
+    embed.description = ephemeris_table(
+        eph.records, topocentric=topocentric, limit=EMBED_DESCRIPTION_LIMIT - len(notes) - 1
+    )
+    embed.description += "\n" + notes
+    embed.set_footer(text=f"Times UTC · {DATA_FOOTER}")
+    attachments = [
+        Attachment(
+            safe_filename(f"{designation}_ephemeris_{obs_code}.csv"),
+            ephemeris_csv(eph),
+            "Every ephemeris column, limits included",
+        )
+    ]
+    orbits = ephemeris_orbits_csv(eph)
+    if orbits is not None:
+        attachments.append(
+            Attachment(
+                safe_filename(f"{designation}_ephemeris_orbits.csv"),
+                orbits,
+                "Every sampled orbit's position at each time",
+            )
+        )
+    return Reply(embeds=[embed], attachments=attachments)
+
+
+def _table_notes(eph: Ephemeris, *, topocentric: bool) -> str:
+    orbits = NA if eph.orbit_count is None else str(eph.orbit_count)
+    notes = (
+        f"Median of {orbits} sampled orbits. Rate in arcsec/min, PA/elongation/Moon in "
+        "degrees, σ' the 1-σ position uncertainty in arcmin. Every column, limits "
+        "included, is in the CSV."
+    )
+    if topocentric:
+        notes += f"\nAlt in degrees. {_SUN_LEGEND}"
+    return notes
+
+
+# --- field of view ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pointing:
+    """What the user asked of ``/scout fov``, to say what the odds rest on."""
+
+    diameter_arcmin: float
+    ra_deg: float | None = None  # None: centred on the median position
+    dec_deg: float | None = None
+    vmag: float | None = None
+    obs_code: str = GEOCENTRIC
+
+
+def fov_reply(eph: Ephemeris, pointing: Pointing) -> Reply:
+    """The odds that the object is in the field (and bright enough), and what they rest on."""
+    designation = eph.object.designation
+    record = eph.records[0] if eph.records else None
+    fov = _fov_of(eph, record)
+    embed = discord.Embed(
+        title=truncate(f"Is {designation} in the field?", EMBED_TITLE_LIMIT),
+        url=scout_url(designation),
+        colour=object_colour(eph.object),
+        description=_odds_sentence(eph, fov, pointing, record),
+    )
+    embed.add_field(name="Pointing", value=_pointing(pointing, record), inline=True)
+    if record is not None:
+        embed.add_field(name="Object (median)", value=_median_position(record), inline=True)
+    if fov is not None and fov.raw:
+        embed.add_field(name="Scout's field answer", value=_raw_values(fov), inline=False)
+    embed.set_footer(text=f"Times UTC · {DATA_FOOTER}")
+    return Reply(embeds=[embed])
+
+
+def _fov_of(eph: Ephemeris, record: EphemerisRecord | None) -> FieldOfView | None:
+    if record is not None and record.fov is not None:
+        return record.fov
+    return eph.fov
+
+
+def _odds_sentence(
+    eph: Ephemeris, fov: FieldOfView | None, pointing: Pointing, record: EphemerisRecord | None
+) -> str:
+    designation = eph.object.designation
+    when = "" if record is None else f" at {absolute_time(record.time)}"
+    brighter = "" if pointing.vmag is None else f" and brighter than V {pointing.vmag:g}"
+    field = f"the {pointing.diameter_arcmin:g}′ field"
+    if fov is None:
+        return f"Scout gave no field-of-view answer for {designation}{when}."
+    probability = fov.probability
+    total = eph.orbit_count
+    if probability is not None:
+        count = fov.count
+        of = ""
+        if count is not None and total:
+            of = f" ({count:.0f} of {total} sampled orbits)"
+        return (
+            f"**{_percent(probability)}** chance that {designation} is in {field}{brighter}"
+            f"{when}{of}."
+        )
+    if fov.count is not None:
+        of = f" of {total}" if total else ""
+        return (
+            f"**{fov.count:.0f}**{of} sampled orbits put {designation} in {field}{brighter}{when}."
+        )
+    return f"Scout's answer for {field}{when} is below; it states no odds the bot can read."
+
+
+def _percent(probability: float) -> str:
+    percent = probability * 100
+    if 0 < percent < 0.1:
+        return "< 0.1 %"
+    return f"{percent:.1f} %" if percent < 10 else f"{percent:.0f} %"
+
+
+def _pointing(pointing: Pointing, record: EphemerisRecord | None) -> str:
+    if pointing.ra_deg is not None and pointing.dec_deg is not None:
+        centre = f"{ra_hms(pointing.ra_deg)} {dec_dms(pointing.dec_deg)}"
+    else:
+        centre = "the median position"
+    lines = [
+        f"centre {centre}",
+        f"diameter {pointing.diameter_arcmin:g}′",
+        f"limit V {pointing.vmag:g}" if pointing.vmag is not None else "no magnitude limit",
+        f"from {site_name(pointing.obs_code)}",
+    ]
+    if record is not None:
+        lines.append(f"at {record.time:%Y-%m-%d %H:%M:%S} UTC")
+    return "\n".join(lines)
+
+
+def _median_position(record: EphemerisRecord) -> str:
+    return (
+        f"{ra_hms(record.ra)} {dec_dms(record.dec)}\n"
+        f"V {fmt_number(record.vmag, 3)} · {fmt_number(record.median.get('rate'), 3)}″/min\n"
+        f"1-σ {fmt_number(record.sigma_pos, 3)}′"
+    )
+
+
+def _raw_values(fov: FieldOfView) -> str:
+    text = "\n".join(f"{key}: {value}" for key, value in fov.raw.items())
+    return truncate(text, EMBED_FIELD_VALUE_LIMIT) or NA
