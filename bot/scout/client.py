@@ -175,9 +175,7 @@ class ScoutClient:
             task.exception()  # retrieved here so an unawaited failure is never reported
 
     async def _load_summary(self) -> Summary:
-        params: dict[str, str] = {}
-        payload, size = await self._get(params)
-        summary = parse.parse_summary(payload)
+        summary, size = await self._get({}, parse.parse_summary)
         self._last_summary = summary
         for obj in summary.objects:
             self._cache.note_last_run(obj.designation, obj.last_run)
@@ -187,8 +185,7 @@ class ScoutClient:
 
     async def _load_object(self, request: ObjectRequest, read: Callable[[dict[str, Any]], T]) -> T:
         params = request.params()
-        payload, size = await self._get(params, designation=request.designation)
-        answer = read(payload)
+        answer, size = await self._get(params, read, designation=request.designation)
         head = cast(Any, answer)
         obj = head if isinstance(head, ScoutObject) else head.object
         self._cache.put(
@@ -203,8 +200,9 @@ class ScoutClient:
 
     async def _load_ephemeris(self, query: EphemerisQuery) -> Ephemeris:
         params = query.params()
-        payload, size = await self._get(params, designation=query.designation)
-        ephemeris = parse.parse_ephemeris(payload)
+        ephemeris, size = await self._get(
+            params, parse.parse_ephemeris, designation=query.designation
+        )
         # "now" moves on; an ephemeris for fixed times only changes when Scout re-runs.
         ttl = (
             self.settings.now_ephemeris_ttl_seconds
@@ -224,22 +222,36 @@ class ScoutClient:
     # --- HTTP ----------------------------------------------------------------------------
 
     async def _get(
-        self, params: dict[str, str], *, designation: str | None = None
-    ) -> tuple[dict[str, Any], int]:
-        """The JSON object Scout answers, and its size in bytes; every outcome is recorded."""
+        self,
+        params: dict[str, str],
+        read: Callable[[dict[str, Any]], T],
+        *,
+        designation: str | None = None,
+    ) -> tuple[T, int]:
+        """Scout's answer read into a model, and its size in bytes; every outcome is recorded.
+
+        Reading is part of the outcome: an answer the models cannot take is a failure of
+        the service for /about and /alerts status, not a success.
+        """
         validate_params(params)  # last guard: nothing outside the document leaves the bot
         try:
             response = await self._send_with_retries(params)
-            payload = self._read(response, params, designation)
+            answer = read(self._read(response, params, designation))
         except ObjectNotFound:
             self.health.record_success(SCOUT)  # Scout answered; the object is gone
             raise
-        except (ScoutUnavailable, ScoutBadResponse, ScoutRequestRefused) as exc:
-            reason = getattr(exc, "reason", None) or getattr(exc, "scout_message", "") or str(exc)
-            self.health.record_failure(SCOUT, reason)
+        except ScoutBadResponse as exc:
+            log.warning("Scout answer to %s unreadable: %s", params, exc.reason)
+            self.health.record_failure(SCOUT, exc.reason)
+            raise
+        except ScoutUnavailable as exc:  # logged where the retries gave up
+            self.health.record_failure(SCOUT, exc.reason)
+            raise
+        except ScoutRequestRefused as exc:  # logged where the refusal was read
+            self.health.record_failure(SCOUT, f"refused: {exc.scout_message}")
             raise
         self.health.record_success(SCOUT)
-        return payload, len(response.content)
+        return answer, len(response.content)
 
     async def _send_with_retries(self, params: dict[str, str]) -> httpx.Response:
         deadline = self._clock() + self.settings.retry_budget_seconds
@@ -292,11 +304,7 @@ class ScoutClient:
         if status != 200:
             log.warning("Scout answered HTTP %d to %s", status, dict(params))
             raise ScoutBadResponse(f"HTTP {status}")
-        try:
-            payload = parse.decode_json(response.content)
-        except ScoutBadResponse as exc:
-            log.warning("Scout answer to %s unreadable: %s", dict(params), exc.reason)
-            raise
+        payload = parse.decode_json(response.content)
         parse.check_signature(payload)
         if "error" in payload:
             error = str(payload["error"])
