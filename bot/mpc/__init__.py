@@ -1,17 +1,25 @@
-"""MPC action-code client (placeholder: issue 5 replaces this with the real client)."""
+"""MPC action codes: the label rules, the limits and the client (no Discord here)."""
 
 from __future__ import annotations
 
-import httpx
+from bot.mpc.client import (
+    ActionCodeClient,
+    ActionCodeResult,
+    MpcRefused,
+    MpcUnavailable,
+    Reservation,
+)
+from bot.mpc.labels import ACCEPTED_FORMATS, Label, LabelFormat, label_formats, parse_label
 
-from bot.config import MpcSettings
-from bot.health import UpstreamHealth
-
-
-class ActionCodeClient:
-    def __init__(
-        self, http: httpx.AsyncClient, settings: MpcSettings, *, health: UpstreamHealth
-    ) -> None:
-        self.http = http
-        self.settings = settings
-        self.health = health
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "ActionCodeClient",
+    "ActionCodeResult",
+    "Label",
+    "LabelFormat",
+    "MpcRefused",
+    "MpcUnavailable",
+    "Reservation",
+    "label_formats",
+    "parse_label",
+]
