@@ -148,6 +148,11 @@ class TestCharacters:
         assert label.text == "A10cnQO"
         assert label.formats == (TRKSUB,)
 
+    def test_a_bare_date_is_a_trkid_as_far_as_the_mpcs_regex_goes(self) -> None:
+        # Ten characters of letters, digits and "-": the MPC's trkid regex admits it, so
+        # the bot sends it and lets the MPC say whether it knows it.
+        assert parse_label("2024-05-02").formats == (TRKID,)
+
     def test_a_trimmed_label_is_classified_after_trimming(self) -> None:
         # 12 characters once trimmed, 14 as typed.
         assert parse_label(" ABCD12345678 ").formats == (TRKID,)

@@ -1,0 +1,70 @@
+"""/actioncode: ask the MPC to e-mail a lost action code to the original submitter.
+
+Everything here is private to the person who asked (ephemeral). A bad label or an
+exhausted limit is refused before anything is acknowledged or sent; the tree's error
+handler answers those, and the MPC's refusals and failures, ephemerally.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ScoutBot
+from bot.mpc import ActionCodeResult, parse_label
+
+# The longest real label (a submission block id) has 35 characters; a little room lets
+# an over-long paste reach our own explanation instead of Discord's generic refusal.
+MAX_LABEL_CHARS = 100
+
+
+class ActionCode(commands.Cog):
+    def __init__(self, bot: ScoutBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name="actioncode",
+        description="Ask the MPC to e-mail a lost action code to the original submitter",
+    )
+    @app_commands.describe(
+        label="trksub, trkid, submission id or submission block id of your submission"
+    )
+    async def actioncode(
+        self,
+        interaction: discord.Interaction[ScoutBot],
+        label: app_commands.Range[str, 1, MAX_LABEL_CHARS],
+    ) -> None:
+        parsed = parse_label(label)  # InvalidInput: nothing acknowledged, nothing sent
+        reservation = self.bot.mpc.reserve(parsed, user_id=interaction.user.id)
+        try:
+            # The MPC may be slow, and the request may wait its turn behind others.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        except BaseException:
+            self.bot.mpc.release(reservation)  # nothing was sent: it does not count
+            raise
+        result = await self.bot.mpc.request(reservation)
+        await interaction.followup.send(accepted_message(result), ephemeral=True)
+
+
+def accepted_message(result: ActionCodeResult) -> str:
+    """What the asker reads once the MPC has taken the request."""
+    label = result.label
+    if label.is_ambiguous:
+        recognised = (
+            f"Your label fits both a **{label.formats[0]}** and a **{label.formats[1]}** "
+            "(8 characters fit both formats); the MPC looks it up as given."
+        )
+    else:
+        recognised = f"Your label is a **{label.kind}**."
+    return (
+        f"{recognised}\n"
+        "The MPC has been asked to re-send its action code. If the MPC knows this label, "
+        "it e-mails the code to the address of the original submission; the code is never "
+        "shown here. The MPC does not say whether it knows the label, so if no e-mail "
+        "arrives, check the spam folder and the label."
+    )
+
+
+async def setup(bot: ScoutBot) -> None:
+    await bot.add_cog(ActionCode(bot))
