@@ -1,0 +1,74 @@
+"""What the watcher remembers about each NEOCP object, and the events it posts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.scout.models import ScoutObject
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class TrackedObject(_Frozen):
+    """One object on the NEOCP, as far as the watcher knows it.
+
+    Temporary designations are reused over the years, so an object is identified by its
+    designation *and* the time the watcher first saw it (``key``).
+    """
+
+    designation: str
+    first_seen: datetime
+    latest: ScoutObject
+    # The record at the last event posted for this object: changes are measured from here,
+    # so a quantity drifting a little each poll is still reported once it has moved far.
+    baseline: ScoutObject
+    # Consecutive successful polls that did not list the object; it counts as removed only
+    # once a second poll confirms (a glitch or a half-empty answer must not remove it).
+    missing_polls: int = Field(default=0, ge=0)
+
+    @property
+    def key(self) -> tuple[str, datetime]:
+        return (self.designation, self.first_seen)
+
+
+class EventKind(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    REMOVED = "removed"
+
+
+class Change(_Frozen):
+    """One quantity an observer acts on that moved, from what to what."""
+
+    field: str  # the ScoutObject attribute
+    label: str  # how an observer names it
+    before: float | None
+    after: float | None
+
+
+class NeocpEvent(_Frozen):
+    kind: EventKind
+    designation: str
+    first_seen: datetime
+    detected_at: datetime
+    # For NEW and UPDATED the current record; for REMOVED the last one Scout listed.
+    object: ScoutObject
+    # For UPDATED the record the changes are measured from; None otherwise.
+    previous: ScoutObject | None = None
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, datetime]:
+        return (self.designation, self.first_seen)
+
+    def describe(self) -> str:
+        """A one-line summary for logs."""
+        if not self.changes:
+            return f"{self.kind.value} {self.designation}"
+        moved = ", ".join(f"{c.label} {c.before}→{c.after}" for c in self.changes)
+        return f"{self.kind.value} {self.designation} ({moved})"

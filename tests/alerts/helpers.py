@@ -1,0 +1,154 @@
+"""Builders and fakes shared by the alert tests: a fake Scout and a fake Discord sender."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.alerts.delivery import ChannelUnavailable, DeliveryError
+from bot.scout.models import ScoutObject, Summary
+from bot.store import Delivery
+from tests.conftest import FIXTURES
+
+T0 = datetime(2026, 7, 12, 19, 30, tzinfo=UTC)
+
+BASE_RECORD: dict[str, Any] = {
+    "objectName": "P21abcd",
+    "lastRun": "2026-07-12 08:42",
+    "tEphem": "2026-07-12 19:30",
+    "nObs": 4,
+    "arc": "1.09",
+    "rmsN": "0.27",
+    "H": "22.5",
+    "Vmag": "19.2",
+    "ra": "20:25",
+    "dec": "-47",
+    "elong": "152",
+    "rate": "4.8",
+    "unc": "5.4",
+    "uncP1": "26",
+    "moid": "0.05",
+    "caDist": "25",
+    "vInf": None,
+    "rating": 0,
+    "neoScore": 100,
+    "neo1kmScore": 0,
+    "phaScore": 3,
+    "ieoScore": 0,
+    "geocentricScore": 0,
+    "tisserandScore": 57,
+}
+
+
+def scout_object(designation: str = "P21abcd", **changes: Any) -> ScoutObject:
+    """A summary record with Scout's own key names; ``changes`` use Scout's names too."""
+    record = {**BASE_RECORD, "objectName": designation, **changes}
+    return ScoutObject.model_validate(record)
+
+
+def recorded_summary() -> Summary:
+    return Summary.model_validate(json.loads((FIXTURES / "scout" / "summary.json").read_text()))
+
+
+def summary_of(objects: Iterable[ScoutObject], *, version: str = "1.3") -> Summary:
+    listed = list(objects)
+    return Summary(
+        signature={"source": "NASA/JPL Scout API", "version": version},
+        count=len(listed),
+        objects=listed,
+    )
+
+
+class FakeScout:
+    """Answers each summary() with the next scripted answer (a Summary or an exception)."""
+
+    def __init__(self, *answers: Summary | BaseException) -> None:
+        self.answers = list(answers)
+        self.calls = 0
+
+    def then(self, *answers: Summary | BaseException) -> FakeScout:
+        self.answers.extend(answers)
+        return self
+
+    async def summary(self) -> Summary:
+        self.calls += 1
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+
+@dataclass
+class Posted:
+    message_id: int
+    channel_id: int
+    designation: str
+    kind: str
+    nonce: str
+    mention_role_id: int | None
+
+
+@dataclass
+class FakeSender:
+    """Stands in for Discord: keeps the messages "posted", and like Discord refuses to post
+    a second message with a nonce it has already seen (``enforce_nonce``)."""
+
+    history_visible: bool = True  # can find_posted see earlier messages?
+    failures: dict[int, list[DeliveryError]] = field(default_factory=dict)  # per channel
+    messages: list[Posted] = field(default_factory=list)
+    send_calls: int = 0
+
+    def fail(self, channel_id: int, *errors: DeliveryError) -> None:
+        self.failures.setdefault(channel_id, []).extend(errors)
+
+    async def send(self, delivery: Delivery, nonce: str) -> int:
+        self.send_calls += 1
+        channel_id = delivery.subscription.channel_id
+        queued = self.failures.get(channel_id)
+        if queued:
+            error = queued[0]
+            if not isinstance(error, ChannelUnavailable):  # a gone channel stays gone
+                queued.pop(0)
+            raise error
+        for message in self.messages:
+            if message.nonce == nonce:
+                return message.message_id
+        message = Posted(
+            message_id=1000 + len(self.messages),
+            channel_id=channel_id,
+            designation=delivery.event.designation,
+            kind=delivery.event.kind.value,
+            nonce=nonce,
+            mention_role_id=delivery.subscription.mention_role_id,
+        )
+        self.messages.append(message)
+        return message.message_id
+
+    async def find_posted(self, delivery: Delivery, nonce: str) -> int | None:
+        if not self.history_visible:
+            return None
+        return next((m.message_id for m in self.messages if m.nonce == nonce), None)
+
+    def posted(self, channel_id: int | None = None) -> list[tuple[str, str]]:
+        return [
+            (m.kind, m.designation)
+            for m in self.messages
+            if channel_id is None or m.channel_id == channel_id
+        ]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
