@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import pkgutil
@@ -59,6 +60,7 @@ class ScoutBot(commands.Bot):
         self.scout = ScoutClient(self.http_client, settings.scout, health=self.health)
         self.mpc = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
         self.store: Store | None = None
+        self._shutdown: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
         if not self.guild_policy.restricted:
@@ -112,6 +114,18 @@ class ScoutBot(commands.Bot):
             log.exception("could not leave server %d", guild.id)
 
     async def close(self) -> None:
+        # SIGTERM's handler runs close() in a task of its own. Clean up once and let every
+        # caller, `async with bot` included, wait for the end of it: otherwise asyncio.run()
+        # returns and cancels the store half closed (a traceback at every shutdown).
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._close_once())
+        await asyncio.shield(self._shutdown)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # discord.py's __aexit__ waits only for its own part of a close already under way.
+        await self.close()
+
+    async def _close_once(self) -> None:
         try:
             await super().close()
         finally:
