@@ -70,12 +70,13 @@ class FakeScout:
         self.calls = 0
 
     def then(self, *answers: Summary | BaseException) -> FakeScout:
+        """Script the next answers; the last one repeats once they are used up."""
         self.answers.extend(answers)
         return self
 
     async def summary(self) -> Summary:
+        answer = self.answers[min(self.calls, len(self.answers) - 1)]
         self.calls += 1
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         if isinstance(answer, BaseException):
             raise answer
         return answer

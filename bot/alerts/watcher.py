@@ -1,0 +1,224 @@
+"""The background watcher: poll the Scout summary, diff it, queue and post the events.
+
+One upstream request a cycle, whatever the number of subscriptions. ``run_cycle`` never
+raises (except cancellation): a loop that dies silently would stop every alert, so each
+failure is logged and kept for ``/alerts status`` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.alerts.delivery import AlertSender, Deliverer, DeliveryReport
+from bot.config import AlertsSettings
+from bot.errors import UpstreamError
+from bot.guilds import GuildPolicy
+from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
+from bot.scout.models import ScoutObject, Summary
+from bot.scout.parse import DOCUMENTED_VERSION
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# The Scout API version whose summary format this code reads. The API asks clients to
+# check it: a changed version may mean a changed format, and misreading a changed list
+# could announce every object as removed and then as new.
+SUPPORTED_SCOUT_VERSIONS = frozenset({DOCUMENTED_VERSION})
+
+# Finished deliveries and old events are kept this long (for /alerts list), then pruned.
+KEEP_HISTORY = timedelta(days=14)
+PRUNE_EVERY = timedelta(hours=6)
+
+
+class SummarySource(Protocol):
+    """What the watcher needs of the Scout client."""
+
+    async def summary(self) -> Summary: ...
+
+
+class PollRejected(Exception):
+    """The summary cannot be trusted; the snapshot is left as it is."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class WatcherStatus:
+    """What ``/alerts status`` shows about the watcher."""
+
+    enabled: bool
+    poll_interval_seconds: float
+    last_poll_at: datetime | None = None  # the last attempt, whatever its outcome
+    last_poll_ok: bool | None = None
+    last_poll_note: str | None = None  # "33 objects, 2 events queued", ...
+    last_success_at: datetime | None = None
+    next_poll_at: datetime | None = None
+    objects_tracked: int | None = None  # None until the store has been read
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    last_delivery: DeliveryReport | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AlertWatcher:
+    def __init__(
+        self,
+        *,
+        source: SummarySource,
+        store: Store,
+        sender: AlertSender,
+        policy: GuildPolicy,
+        settings: AlertsSettings,
+        clock: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._source = source
+        self._store = store
+        self._settings = settings
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._deliverer = Deliverer(store, sender, policy, clock=clock)
+        self._last_prune: datetime | None = None
+        self.status = WatcherStatus(
+            enabled=settings.enabled, poll_interval_seconds=settings.poll_interval_seconds
+        )
+
+    # --- the cycle ------------------------------------------------------------------------
+
+    async def run_cycle(self) -> None:
+        """Poll once, then post what is queued (including earlier failures). Never raises."""
+        try:
+            await self.poll()
+        except Exception as exc:
+            # The store failing (disk full, database locked): nothing was committed, so
+            # the next cycle finds the same events again.
+            log.exception("NEOCP poll failed")
+            self._failed(f"internal error while polling: {type(exc).__name__}")
+        try:
+            report = await self._deliverer.deliver_due()
+            self.status = replace(self.status, last_delivery=report)
+            if report.attempted:
+                log.info(
+                    "alerts: %d posted, %d to retry, %d failed",
+                    report.sent,
+                    report.retrying,
+                    report.failed,
+                )
+        except Exception:
+            log.exception("posting queued alerts failed; they stay queued")
+        try:
+            await self._prune_now_and_then()
+        except Exception:
+            log.exception("pruning old alert history failed")
+
+    def next_delay(self) -> float:
+        """Seconds until the next poll: the interval plus a little jitter."""
+        delay = self._settings.poll_interval_seconds + self._rng.uniform(
+            0, self._settings.jitter_seconds
+        )
+        self.status = replace(self.status, next_poll_at=self._clock() + timedelta(seconds=delay))
+        return delay
+
+    # --- polling --------------------------------------------------------------------------
+
+    async def poll(self) -> None:
+        """Fetch the summary and, if it can be trusted, store its events and deliveries."""
+        started = self._clock()
+        self.status = replace(self.status, last_poll_at=started)
+        try:
+            summary = await self._source.summary()
+            objects = checked_objects(summary)
+        except UpstreamError as exc:
+            reason = getattr(exc, "reason", "") or str(exc)
+            log.warning("NEOCP poll: Scout failed, nothing changes: %s", reason)
+            self._failed(f"Scout: {reason}")
+            return
+        except PollRejected as exc:
+            log.warning("NEOCP poll: summary not used, nothing changes: %s", exc.reason)
+            self._failed(f"Scout summary not used: {exc.reason}")
+            return
+
+        snapshot = await self._store.load_snapshot()
+        if not snapshot.initialised:
+            if not objects:
+                # Recording an empty first list would announce every object of the next
+                # (full) list as new.
+                self._succeeded("Scout listed no objects; waiting for a list to start from", 0)
+                return
+            tracked = start_tracking(objects, now=started)
+            await self._store.record_first_poll(tracked, at=started)
+            log.info("NEOCP watcher started tracking %d objects (nothing posted)", len(tracked))
+            self._succeeded(
+                f"first list recorded: {len(tracked)} objects, nothing posted", len(tracked)
+            )
+            return
+
+        result = diff_snapshot(snapshot.objects, objects, now=started)
+        queued = await self._store.record_poll(result.snapshot, result.events, at=started)
+        for event in result.events:
+            log.info("NEOCP event: %s", event.describe())
+        note = f"{len(objects)} objects, {len(result.events)} events, {queued} alerts queued"
+        if not objects and snapshot.objects:
+            waiting = sum(1 for tracked in result.snapshot if tracked.missing_polls)
+            note = (
+                f"Scout listed no objects: {len(result.events)} removed, {waiting} more count "
+                "as removed only if the next poll agrees"
+            )
+            log.warning("NEOCP poll: %s", note)
+        self._succeeded(note, len(result.snapshot))
+
+    def _succeeded(self, note: str, tracked: int) -> None:
+        self.status = replace(
+            self.status,
+            last_poll_ok=True,
+            last_poll_note=note,
+            last_success_at=self.status.last_poll_at,
+            objects_tracked=tracked,
+        )
+
+    def _failed(self, error: str) -> None:
+        self.status = replace(
+            self.status,
+            last_poll_ok=False,
+            last_poll_note=error,
+            last_error=error,
+            last_error_at=self.status.last_poll_at or self._clock(),
+        )
+
+    async def _prune_now_and_then(self) -> None:
+        now = self._clock()
+        if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
+            return
+        self._last_prune = now
+        removed = await self._store.prune(now - KEEP_HISTORY)
+        if removed:
+            log.info("pruned %d old alert records", removed)
+
+
+def checked_objects(summary: Summary) -> list[ScoutObject]:
+    """The summary's objects, once it is known to be the format we read and whole."""
+    version = summary.signature.version if summary.signature else None
+    if version is not None and version not in SUPPORTED_SCOUT_VERSIONS:
+        known = ", ".join(sorted(SUPPORTED_SCOUT_VERSIONS))
+        raise PollRejected(f"Scout API version {version} (this bot reads {known})")
+    if summary.count is not None and summary.count != len(summary.objects):
+        raise PollRejected(f"Scout said {summary.count} objects but sent {len(summary.objects)}")
+    if any(not obj.designation.strip() for obj in summary.objects):
+        raise PollRejected("an object without a designation")
+    unique = unique_objects(summary.objects)
+    if len(unique) != len(summary.objects):
+        log.warning(
+            "Scout listed %d designations more than once; keeping the latest of each",
+            len(summary.objects) - len(unique),
+        )
+    return unique
