@@ -109,7 +109,9 @@ def fmt_radec(obj: ScoutObject) -> str:
 
 def fmt_rate(rate: float | None) -> str:
     """Plane-of-sky motion, arcseconds a minute: ``"4.8″/min"``."""
-    return NA if rate is None else f"{rate:.3g}″/min"
+    if rate is None:
+        return NA
+    return f"{rate:.2f}″/min" if abs(rate) < 1 else f"{rate:.1f}″/min"
 
 
 def fmt_arcmin(value: float | None) -> str:

@@ -308,8 +308,10 @@ def _odds_sentence(
     field = f"the {pointing.diameter_arcmin:g}′ field"
     if fov is None:
         return f"Scout gave no field-of-view answer for {designation}{when}."
-    probability = fov.probability
     total = eph.orbit_count
+    probability = fov.probability
+    if probability is None and fov.count is not None and total:
+        probability = fov.count / total  # Scout counted the orbits in the field
     if probability is not None:
         count = fov.count
         of = ""

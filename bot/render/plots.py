@@ -45,8 +45,9 @@ def plot_stem(key: str) -> str:
 
 
 def plot_filename(designation: str, key: str) -> str:
-    """``A11EBEK_qr_e.png``."""
-    return safe_filename(f"{designation}_{plot_stem(key)}.png")
+    """``A11EBEK_qr_e.png``. The designation is cut, never the plot's name, so that
+    every file of one message has its own name."""
+    return safe_filename(f"{designation[:40]}_{plot_stem(key)}.png")
 
 
 def plot_title(key: str) -> str:

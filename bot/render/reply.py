@@ -27,12 +27,19 @@ from bot.render.common import (
 )
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_FILENAME = 100
 
 
 def safe_filename(name: str) -> str:
     """A file name Discord keeps as it is (it rewrites spaces and odd characters itself)."""
     cleaned = _UNSAFE_FILENAME.sub("_", name).strip("._") or "file"
-    return cleaned[:100]
+    if len(cleaned) <= _MAX_FILENAME:
+        return cleaned
+    # Cut the stem, never the extension: Discord shows a ".png" only if it ends so.
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot or len(suffix) > 8:
+        return cleaned[:_MAX_FILENAME]
+    return stem[: _MAX_FILENAME - len(suffix) - 1] + "." + suffix
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,198 @@
+"""/scout ephemeris and /scout fov: the table fits Discord, the CSV holds everything."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.render.ephemeris import (
+    Pointing,
+    dec_dms,
+    ephemeris_csv,
+    ephemeris_reply,
+    ephemeris_table,
+    fov_reply,
+    ra_hms,
+)
+from bot.render.reply import embed_problems
+from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
+from tests.render.data import ephemeris, make_ephemeris, make_object
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode())))
+
+
+class TestSexagesimal:
+    @pytest.mark.parametrize(
+        ("degrees", "text"),
+        [(312.8884703, "20 51 33.2"), (0.0, "00 00 00.0"), (359.99999, "00 00 00.0")],
+    )
+    def test_ra(self, degrees: float, text: str) -> None:
+        assert ra_hms(degrees) == text
+
+    @pytest.mark.parametrize(
+        ("degrees", "text"),
+        [
+            (-7.7013694, "-07 42 05"),
+            (45.5, "+45 30 00"),
+            (-0.0001, "-00 00 00"),
+            (89.99999, "+90 00 00"),
+        ],
+    )
+    def test_dec(self, degrees: float, text: str) -> None:
+        assert dec_dms(degrees) == text
+
+    def test_missing_positions_are_a_dash(self) -> None:
+        assert ra_hms(None) == "–" and dec_dms(None) == "–"
+
+
+class TestTable:
+    def test_the_recorded_ephemeris_reads_row_by_row(self) -> None:
+        table = ephemeris_table(ephemeris().records, topocentric=False)
+        lines = table.splitlines()
+        assert lines[0] == "```" and lines[-1] == "```"
+        assert lines[1].split() == ["UTC", "R.A.", "Dec.", "V", '"/min', "PA", "Elo", "Moon", "σ'"]
+        assert lines[2].split() == [
+            "09-03", "11:32", "20", "51", "33.2", "-07", "42", "05",
+            "19.8", "9.41", "225.0", "151", "105", "0.02",
+        ]  # fmt: skip
+        assert len(lines) == 6
+
+    def test_a_topocentric_site_adds_the_sun_and_the_altitude(self) -> None:
+        record = EphemerisRecord(
+            time=datetime(2026, 9, 3, 2, 0, tzinfo=UTC),
+            sun_flag="n",
+            median={"ra": 10.0, "dec": 5.0, "el": 36.4},
+        )
+        table = ephemeris_table([record], topocentric=True)
+        header, row = table.splitlines()[1:3]
+        assert header.split()[-2:] == ["Sun", "Alt"]
+        assert row.split()[-2:] == ["n", "36.4"]
+
+    def test_rows_beyond_the_limit_are_counted_and_sent_to_the_csv(self) -> None:
+        table = ephemeris_table(make_ephemeris(500).records, topocentric=True, limit=4096)
+        assert len(table) <= 4096
+        assert table.endswith("more rows in the CSV")
+        rows_shown = len(table.split("```")[1].strip("\n").splitlines()) - 1  # minus the header
+        hidden = int(table.rsplit("… ", 1)[1].split()[0])
+        assert rows_shown > 10
+        assert rows_shown + hidden == 500
+
+    def test_a_table_that_fits_has_no_note(self) -> None:
+        table = ephemeris_table(make_ephemeris(10).records, topocentric=False)
+        assert "more rows" not in table
+
+    def test_no_records_is_a_sentence(self) -> None:
+        assert "No ephemeris times" in ephemeris_table([], topocentric=False)
+
+
+class TestCsv:
+    def test_every_column_and_every_limit_of_the_recorded_answer(self) -> None:
+        eph = ephemeris()
+        rows = _rows(ephemeris_csv(eph))
+        header = rows[0]
+        assert len(rows) == 1 + len(eph.records)
+        for column in (
+            "time",
+            "sigma_pos",
+            "ra",
+            "dec",
+            "vmag",
+            "ra_min",
+            "ra_max",
+            "ra_sigma_min",
+        ):
+            assert column in header
+        first = dict(zip(header, rows[1], strict=True))
+        assert first["time"] == "2026-09-03 11:32:27"
+        assert float(first["ra"]) == pytest.approx(312.8884703)
+        assert float(first["ra_min"]) == pytest.approx(312.8872571)
+        assert float(first["dec_sigma_max"]) == pytest.approx(-7.701049)
+
+    def test_a_large_ephemeris_keeps_every_row_in_the_csv(self) -> None:
+        eph = make_ephemeris(500)
+        reply = ephemeris_reply(eph, obs_code="F51")
+        reply.check_limits()
+        (attachment,) = reply.attachments
+        assert attachment.filename == "P10vY9r_ephemeris_F51.csv"
+        assert len(_rows(attachment.data)) == 501
+
+    def test_field_values_and_per_orbit_rows_are_kept_too(self) -> None:
+        record = EphemerisRecord(
+            time=datetime(2026, 9, 3, 2, 0, tzinfo=UTC),
+            median={"ra": 10.0},
+            orbit_rows=[{"ra": 1.0, "dec": 2.0}, {"ra": 3.0, "dec": 4.0}],
+            fov=FieldOfView.from_payload({"count": "370", "prob": "0.37"}),
+        )
+        eph = Ephemeris(object=make_object(), records=[record], data_fields=["ra", "dec"])
+        reply = ephemeris_reply(eph)
+        main, orbits = reply.attachments
+        header, row = _rows(main.data)
+        assert dict(zip(header, row, strict=True))["fov_prob"] == "0.37"
+        assert _rows(orbits.data) == [["time", "orbit", "ra", "dec"],
+                                      ["2026-09-03 02:00:00", "0", "1.0", "2.0"],
+                                      ["2026-09-03 02:00:00", "1", "3.0", "4.0"]]  # fmt: skip
+
+
+class TestReply:
+    def test_the_embed_names_the_site_and_reminds_the_mpc_rule(self) -> None:
+        reply = ephemeris_reply(ephemeris())
+        (embed,) = reply.embeds
+        assert embed.title == "Ephemeris of 6J12821 from the geocentre (500)"
+        assert "do not repost" in (embed.footer.text or "")
+        assert embed_problems(embed) == []
+
+    def test_a_long_designation_fits(self) -> None:
+        eph = make_ephemeris(3, obj=make_object(objectName="Q" * 400))
+        reply = ephemeris_reply(eph)
+        reply.check_limits()
+        assert len(reply.attachments[0].filename) <= 100
+
+
+class TestFieldOfView:
+    def _eph(self, fov: dict[str, object] | None) -> Ephemeris:
+        record = EphemerisRecord(
+            time=datetime(2026, 9, 3, 2, 0, tzinfo=UTC),
+            sigma_pos=3.2,
+            median={"ra": 312.8884703, "dec": -7.7013694, "vmag": 21.3, "rate": 9.4},
+            fov=None if fov is None else FieldOfView.from_payload(fov),
+        )
+        return Ephemeris(
+            object=make_object(objectName="6J12821"), orbit_count=1000, records=[record]
+        )
+
+    def test_the_odds_and_the_pointing_they_rest_on(self) -> None:
+        pointing = Pointing(
+            diameter_arcmin=5, ra_deg=312.9, dec_deg=-7.7, vmag=22.0, obs_code="F51"
+        )
+        reply = fov_reply(self._eph({"count": "370"}), pointing)
+        reply.check_limits()
+        (embed,) = reply.embeds
+        assert embed.description is not None
+        assert "**37 %**" in embed.description
+        assert "brighter than V 22" in embed.description
+        assert "370 of 1000" in embed.description
+        fields = {field.name: field.value for field in embed.fields}
+        assert "20 51 36.0 -07 42 00" in fields["Pointing"]
+        assert "site F51" in fields["Pointing"]
+        assert "20 51 33.2" in fields["Object (median)"]
+        assert "count: 370" in fields["Scout's field answer"]
+
+    def test_a_field_centred_on_the_object_says_so(self) -> None:
+        reply = fov_reply(self._eph({"prob": "0.9"}), Pointing(diameter_arcmin=10))
+        fields = {field.name: field.value for field in reply.embeds[0].fields}
+        assert "centre the median position" in fields["Pointing"]
+        assert "**90 %**" in (reply.embeds[0].description or "")
+
+    def test_without_a_field_answer_it_says_scout_gave_none(self) -> None:
+        reply = fov_reply(self._eph(None), Pointing(diameter_arcmin=10))
+        assert "gave no field-of-view answer" in (reply.embeds[0].description or "")
+
+    def test_odds_it_cannot_read_are_shown_raw_not_guessed(self) -> None:
+        reply = fov_reply(self._eph({"note": "odd"}), Pointing(diameter_arcmin=10))
+        assert "states no odds" in (reply.embeds[0].description or "")
+        assert "note: odd" in reply.embeds[0].fields[-1].value
