@@ -290,7 +290,12 @@ def fov_reply(eph: Ephemeris, pointing: Pointing) -> Reply:
     if fov is not None and fov.raw:
         embed.add_field(name="Scout's field answer", value=_raw_values(fov), inline=False)
     embed.set_footer(text=f"Times UTC · {DATA_FOOTER}")
-    return Reply(embeds=[embed])
+    attachment = Attachment(
+        safe_filename(f"{designation}_fov_{pointing.obs_code}.csv"),
+        ephemeris_csv(eph),
+        "The ephemeris the odds rest on, every column",
+    )
+    return Reply(embeds=[embed], attachments=[attachment])
 
 
 def _fov_of(eph: Ephemeris, record: EphemerisRecord | None) -> FieldOfView | None:

@@ -181,6 +181,10 @@ class TestFieldOfView:
         assert "site F51" in fields["Pointing"]
         assert "20 51 33.2" in fields["Object (median)"]
         assert "count: 370" in fields["Scout's field answer"]
+        (attachment,) = reply.attachments
+        assert attachment.filename == "6J12821_fov_F51.csv"
+        header, row = _rows(attachment.data)
+        assert dict(zip(header, row, strict=True))["fov_count"] == "370"
 
     def test_a_field_centred_on_the_object_says_so(self) -> None:
         reply = fov_reply(self._eph({"prob": "0.9"}), Pointing(diameter_arcmin=10))
