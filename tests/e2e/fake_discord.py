@@ -364,7 +364,8 @@ class FakeInteraction:
     user: FakeUser
     payload: dict[str, Any]
     callbacks: list[dict[str, Any]] = field(default_factory=list)
-    original_id: int | None = None
+    original_id: int | None = None  # the message "@original" names, once there is one
+    source_id: int | None = None  # the message whose button was clicked
     followup_ids: list[int] = field(default_factory=list)
 
     @property
@@ -610,12 +611,12 @@ class FakeDiscord:
     async def wait_for(
         self, probe: Callable[[], T | None], what: str, within: float = DEFAULT_TIMEOUT
     ) -> T:
-        """Wait until `probe()` returns something other than None or False, and return it."""
+        """Wait until `probe()` returns something true (not None, False, 0 or empty); return it."""
         deadline = time.monotonic() + within
         async with self._changed:
             while True:
                 value = probe()
-                if value is not None and value is not False:
+                if value:
                     return value
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -900,7 +901,7 @@ class FakeDiscord:
         user: FakeUser | None,
         permissions: int,
         extra: dict[str, Any] | None = None,
-        original_id: int | None = None,
+        source_id: int | None = None,
     ) -> FakeInteraction:
         user = user or FakeUser(424242424242424242, "observer")
         interaction_id = self.next_id()
@@ -970,7 +971,7 @@ class FakeDiscord:
             channel_id,
             user,
             payload,
-            original_id=original_id,
+            source_id=source_id,
         )
         self.interactions[interaction_id] = interaction
         await self.dispatch("INTERACTION_CREATE", payload)
@@ -1274,10 +1275,13 @@ class FakeDiscord:
             if kind == CHANNEL_MESSAGE:
                 message.apply(data, recorded.files, self.next_id)
             interaction.original_id = message.id
-        elif kind == UPDATE_MESSAGE and interaction.original_id:
-            message = self.messages[interaction.original_id]
-            message.apply(data, recorded.files, self.next_id)
-            message.edits += 1
+        elif kind in (UPDATE_MESSAGE, DEFERRED_UPDATE_MESSAGE) and interaction.source_id:
+            # For a button, "@original" is the message the button is on.
+            interaction.original_id = interaction.source_id
+            if kind == UPDATE_MESSAGE:
+                message = self.messages[interaction.source_id]
+                message.apply(data, recorded.files, self.next_id)
+                message.edits += 1
         response: dict[str, Any] = {
             "interaction": {
                 "id": str(interaction.id),

@@ -141,6 +141,10 @@ class _FakeService:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), remaining)
 
+    def since(self, mark: int) -> list[UpstreamRequest]:
+        """Requests after the first `mark` ones (take the mark with ``count()``)."""
+        return self.requests[mark:]
+
     def count(self, mode: str | None = None) -> int:
         return len([r for r in self.requests if mode is None or r.mode == mode])
 
@@ -358,7 +362,8 @@ class FakeScout(_FakeService):
                 entry["sun-flag"] = None
                 entry["el"] = "42"
             if "fov-diam" in query:
-                entry["fov-prob"] = "87.5"
+                # The seed document is cut where it describes this block: an assumed shape.
+                entry["fov"] = {"count": "875", "prob": "87.5"}
             answer["eph"].append(entry)
         answer["count"] = len(times)
         return web.json_response(answer)
