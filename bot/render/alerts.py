@@ -1,0 +1,274 @@
+"""Alert embeds and the /alerts answers (list, preview, status), as pure functions.
+
+Shared formats come from ``bot.render.common`` so an alert reads like ``/scout object``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Final
+
+import discord
+
+from bot.alerts.watcher import KEEP_HISTORY, WatcherStatus
+from bot.health import ServiceHealth
+from bot.neocp.events import Change, EventKind, NeocpEvent
+from bot.neocp.filters import AlertFilter
+from bot.render.common import (
+    COLOUR_UNKNOWN,
+    DATA_FOOTER,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_TITLE_LIMIT,
+    NA,
+    fmt_arc,
+    fmt_arcmin,
+    fmt_elong,
+    fmt_mag,
+    fmt_number,
+    fmt_radec,
+    fmt_rate,
+    fmt_rating,
+    fmt_score,
+    fmt_scores,
+    fmt_uncertainty,
+    object_colour,
+    object_links,
+    relative_time,
+    scout_url,
+    truncate,
+)
+from bot.scout.models import ScoutObject
+from bot.store.models import OutboxCounts, Subscription, SubscriptionState
+
+_TITLES: Final[dict[EventKind, str]] = {
+    EventKind.NEW: "{} is new on the NEOCP",
+    EventKind.UPDATED: "{} updated",
+    EventKind.REMOVED: "{} has left the NEOCP",
+}
+
+# The alert's footer carries its delivery reference: after a crash the bot finds an alert
+# it already posted by this text in the channel's recent messages.
+REFERENCE_PREFIX: Final = "alert "
+
+
+def reference_text(reference: str) -> str:
+    return f"{REFERENCE_PREFIX}{reference}"
+
+
+def alert_content(mention_role_id: int | None) -> str | None:
+    """The message text beside the embed: the subscription's role, or nothing."""
+    return None if mention_role_id is None else f"<@&{mention_role_id}>"
+
+
+def alert_embed(event: NeocpEvent, *, reference: str) -> discord.Embed:
+    """An event as observers read it: what happened, the figures, links, coloured by interest."""
+    obj = event.object
+    embed = discord.Embed(
+        title=truncate(_TITLES[event.kind].format(event.designation), EMBED_TITLE_LIMIT),
+        url=scout_url(event.designation),
+        description=truncate(_description(event), EMBED_DESCRIPTION_LIMIT),
+        colour=COLOUR_UNKNOWN if event.kind is EventKind.REMOVED else object_colour(obj),
+        timestamp=event.detected_at,
+    )
+    embed.add_field(name="Scores (0-100)", value=fmt_scores(obj))
+    embed.add_field(name="Impact rating", value=fmt_rating(obj.rating))
+    embed.add_field(name="Brightness", value=f"V {fmt_mag(obj.vmag)} · H {fmt_mag(obj.h)}")
+    n_obs = NA if obj.n_obs is None else str(obj.n_obs)
+    embed.add_field(name="Observations", value=f"{n_obs} obs · arc {fmt_arc(obj.arc_hours)}")
+    embed.add_field(
+        name="Position",
+        value=f"{fmt_radec(obj)} · elong. {fmt_elong(obj.elong)} · {fmt_rate(obj.rate)}",
+    )
+    embed.add_field(name="1-σ uncertainty", value=fmt_uncertainty(obj))
+    embed.add_field(name="Links", value=object_links(event.designation), inline=False)
+    embed.set_footer(text=f"{DATA_FOOTER} · {reference_text(reference)}")
+    return embed
+
+
+def _description(event: NeocpEvent) -> str:
+    if event.kind is EventKind.NEW:
+        return f"Scout has assessed a new NEOCP object. {_last_run(event.object)}"
+    if event.kind is EventKind.REMOVED:
+        return (
+            "No longer on Scout's list: designated, identified with a known object, or "
+            f"withdrawn. Figures as last listed. {_last_run(event.object)}"
+        )
+    lines = [f"**{change.label}**: {format_change(change)}" for change in event.changes]
+    return "\n".join([*lines, _last_run(event.object)])
+
+
+def _last_run(obj: ScoutObject) -> str:
+    return f"Scout ran {relative_time(obj.last_run)}."
+
+
+def _format_plain(value: float | None) -> str:
+    return fmt_number(value)
+
+
+def _format_ld(value: float | None) -> str:
+    return fmt_number(value, 3, " LD")
+
+
+_CHANGE_FORMATS: Final[dict[str, Callable[[float | None], str]]] = {
+    "n_obs": lambda value: NA if value is None else f"{value:.0f}",
+    "arc_hours": fmt_arc,
+    "neo_score": lambda value: fmt_score(None if value is None else int(value)),
+    "pha_score": lambda value: fmt_score(None if value is None else int(value)),
+    "geocentric_score": lambda value: fmt_score(None if value is None else int(value)),
+    "ieo_score": lambda value: fmt_score(None if value is None else int(value)),
+    "rating": lambda value: fmt_rating(None if value is None else int(value)),
+    "ca_dist": _format_ld,
+    "vmag": fmt_mag,
+    "unc": fmt_arcmin,
+}
+
+
+def format_change(change: Change) -> str:
+    """``"4 → 7"`` in the quantity's own format."""
+    fmt = _CHANGE_FORMATS.get(change.field, _format_plain)
+    return f"{fmt(change.before)} → {fmt(change.after)}"
+
+
+# --- /alerts list -------------------------------------------------------------------------
+
+
+def subscriptions_embed(subscriptions: Sequence[Subscription]) -> discord.Embed:
+    """This server's subscriptions: channel, filter, mention, state, last delivery or failure."""
+    embed = discord.Embed(title="NEOCP alerts in this server", colour=discord.Colour.dark_blue())
+    if not subscriptions:
+        embed.description = (
+            "No channel gets alerts yet. `/alerts subscribe` in a channel starts them."
+        )
+        return embed
+    for index, subscription in enumerate(subscriptions[:EMBED_FIELD_LIMIT], start=1):
+        embed.add_field(
+            name=f"{index}. {_state_word(subscription)}",
+            value=truncate(_subscription_lines(subscription), EMBED_FIELD_VALUE_LIMIT),
+            inline=False,
+        )
+    if len(subscriptions) > EMBED_FIELD_LIMIT:
+        embed.set_footer(text=f"and {len(subscriptions) - EMBED_FIELD_LIMIT} more")
+    return embed
+
+
+def _state_word(subscription: Subscription) -> str:
+    if subscription.state is SubscriptionState.DISABLED:
+        return "🔴 stopped"
+    return "🟢 active"
+
+
+def _subscription_lines(subscription: Subscription) -> str:
+    lines = [f"<#{subscription.channel_id}>: {subscription.filter.describe()}"]
+    if subscription.mention_role_id is not None:
+        lines.append(f"mentions <@&{subscription.mention_role_id}>")
+    lines.append(f"last alert: {relative_time(subscription.last_delivery_at)}")
+    if subscription.last_failure is not None:
+        lines.append(
+            f"last failure {relative_time(subscription.last_failure_at)}: "
+            f"{subscription.last_failure}"
+        )
+    if subscription.state is SubscriptionState.DISABLED:
+        lines.append("Fix the channel's permissions, then `/alerts subscribe` there again.")
+    return "\n".join(lines)
+
+
+# --- /alerts preview ----------------------------------------------------------------------
+
+_PREVIEW_LINES: Final = 30
+
+
+def preview_embed(
+    channel_id: int, alert_filter: AlertFilter, objects: Sequence[ScoutObject]
+) -> discord.Embed:
+    """The current objects the channel's filter lets through (nothing is posted)."""
+    passing = [obj for obj in objects if alert_filter.admits(obj)]
+    embed = discord.Embed(
+        title="Alert filter preview",
+        colour=discord.Colour.dark_blue(),
+    )
+    header = (
+        f"<#{channel_id}>: {alert_filter.describe()}\n"
+        f"**{len(passing)}** of the {len(objects)} objects on Scout's list pass now:"
+    )
+    lines = [_preview_line(obj) for obj in passing[:_PREVIEW_LINES]]
+    if len(passing) > _PREVIEW_LINES:
+        lines.append(f"… and {len(passing) - _PREVIEW_LINES} more")
+    if not passing:
+        lines.append("none: this channel would get no alert for the current objects.")
+    embed.description = truncate("\n".join([header, *lines]), EMBED_DESCRIPTION_LIMIT)
+    embed.set_footer(text=f"Nothing was posted. {DATA_FOOTER}")
+    return embed
+
+
+def _preview_line(obj: ScoutObject) -> str:
+    return (
+        f"[`{obj.designation}`]({scout_url(obj.designation)}) {fmt_scores(obj)} · "
+        f"rating {fmt_rating(obj.rating)} · V {fmt_mag(obj.vmag)}"
+    )
+
+
+# --- /alerts status -----------------------------------------------------------------------
+
+
+def status_embed(
+    status: WatcherStatus,
+    *,
+    running: bool,
+    subscriptions: int,
+    outbox: OutboxCounts,
+    scout: ServiceHealth,
+) -> discord.Embed:
+    """The watcher: last and next poll, objects tracked, the queue, the last upstream error."""
+    healthy = running and status.last_poll_ok is not False
+    embed = discord.Embed(
+        title="NEOCP watcher",
+        colour=discord.Colour.green() if healthy else discord.Colour.red(),
+    )
+    embed.description = _watcher_state(status, running=running)
+    embed.add_field(name="Last poll", value=_last_poll(status), inline=False)
+    embed.add_field(name="Next poll", value=relative_time(status.next_poll_at) if running else NA)
+    tracked = NA if status.objects_tracked is None else str(status.objects_tracked)
+    embed.add_field(name="Objects tracked", value=tracked)
+    embed.add_field(
+        name="Alerts",
+        value=(
+            f"{subscriptions} subscriptions (all servers)\n"
+            f"{outbox.pending} queued · {outbox.sent} sent · {outbox.failed} failed "
+            f"(last {KEEP_HISTORY.days} days)"
+        ),
+    )
+    embed.add_field(
+        name="Last upstream error",
+        value=truncate(_last_error(status, scout), EMBED_FIELD_VALUE_LIMIT),
+        inline=False,
+    )
+    return embed
+
+
+def _watcher_state(status: WatcherStatus, *, running: bool) -> str:
+    if not status.enabled:
+        return "⚪ Alerts are turned off in the bot's configuration (`alerts.enabled`)."
+    if not running:
+        return "🔴 The watcher is not running; the bot's operator should check its log."
+    return f"🟢 Polling JPL Scout every {status.poll_interval_seconds:.0f} s."
+
+
+def _last_poll(status: WatcherStatus) -> str:
+    if status.last_poll_at is None:
+        return "not yet"
+    mark = "✅" if status.last_poll_ok else "⚠️"
+    note = f": {status.last_poll_note}" if status.last_poll_note else ""
+    return truncate(f"{mark} {relative_time(status.last_poll_at)}{note}", EMBED_FIELD_VALUE_LIMIT)
+
+
+def _last_error(status: WatcherStatus, scout: ServiceHealth) -> str:
+    if status.last_error is None and scout.last_error is None:
+        return "none"
+    if status.last_error is not None and (
+        scout.last_failure is None
+        or (status.last_error_at is not None and status.last_error_at >= scout.last_failure)
+    ):
+        return f"{relative_time(status.last_error_at)}: {status.last_error}"
+    return f"{relative_time(scout.last_failure)}: {scout.service}: {scout.last_error}"

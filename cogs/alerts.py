@@ -1,0 +1,294 @@
+"""/alerts: NEOCP alerts in this server's channels, and the background watcher behind them.
+
+Changing subscriptions needs Manage Channels: the group's default permissions hide it
+from others, and the commands check again in code (a server can change the defaults,
+and the client-side check is no guarantee). Answers about configuration are ephemeral.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands, tasks
+from pydantic import ValidationError
+
+from bot.alerts.discord_sender import DiscordSender, missing_permissions
+from bot.alerts.watcher import AlertWatcher
+from bot.client import ScoutBot
+from bot.errors import InvalidInput
+from bot.health import SCOUT
+from bot.neocp import AlertFilter, EventSelection
+from bot.render.alerts import preview_embed, status_embed, subscriptions_embed
+from bot.store import NewSubscription, Store
+
+log = logging.getLogger(__name__)
+
+# One embed field per subscription in /alerts list.
+MAX_SUBSCRIPTIONS_PER_SERVER = 25
+
+EventsChoice = Literal["all", "new", "new+updates", "new+removals"]
+
+
+class Alerts(commands.Cog):
+    alerts = app_commands.Group(
+        name="alerts",
+        description="NEOCP alerts posted to this server's channels",
+        default_permissions=discord.Permissions(manage_channels=True),
+    )
+
+    def __init__(self, bot: ScoutBot, store: Store) -> None:
+        self.bot = bot
+        self.store = store
+        self.watcher = AlertWatcher(
+            source=bot.scout,
+            store=store,
+            sender=DiscordSender(bot, bot.guild_policy),
+            policy=bot.guild_policy,
+            settings=bot.settings.alerts,
+        )
+        self.poll_loop = tasks.loop(seconds=bot.settings.alerts.poll_interval_seconds)(
+            self._poll_once
+        )
+        self.poll_loop.before_loop(self._wait_until_ready)
+
+    async def cog_load(self) -> None:
+        if self.bot.settings.alerts.enabled:
+            self.poll_loop.start()
+        else:
+            log.info("alerts.enabled is false: the NEOCP watcher does not run")
+
+    async def cog_unload(self) -> None:
+        # Stopping mid-cycle loses nothing: the outbox resumes where it stopped.
+        self.poll_loop.cancel()
+
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def _poll_once(self) -> None:
+        try:
+            await self.watcher.run_cycle()  # never raises but for cancellation
+        finally:
+            self.poll_loop.change_interval(seconds=self.watcher.next_delay())
+
+    # --- commands -------------------------------------------------------------------------
+
+    @alerts.command(name="subscribe", description="Post NEOCP events matching a filter here")
+    @app_commands.describe(
+        channel="Where to post (default: this channel)",
+        min_neo_score="Only objects with a NEO score at least this (0-100)",
+        min_pha_score="Only objects with a PHA score at least this (0-100)",
+        max_vmag="Only objects at least this bright (V magnitude)",
+        min_rating="Only objects with an impact rating at least this (0-4)",
+        events="Which events to post (default: all)",
+        mention="A role to mention in each alert (default: no one)",
+    )
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def subscribe(
+        self,
+        interaction: discord.Interaction[ScoutBot],
+        channel: discord.TextChannel | None = None,
+        min_neo_score: app_commands.Range[int, 0, 100] | None = None,
+        min_pha_score: app_commands.Range[int, 0, 100] | None = None,
+        max_vmag: app_commands.Range[float, 0.0, 40.0] | None = None,
+        min_rating: app_commands.Range[int, 0, 4] | None = None,
+        events: EventsChoice = "all",
+        mention: discord.Role | None = None,
+    ) -> None:
+        target = _target_channel(interaction, channel)
+        _require_manage_channels(interaction, target)
+        if mention is not None and mention.is_default():
+            raise InvalidInput("Alerts never mention @everyone; pick a role for `mention`.")
+        me = target.guild.me
+        missing = missing_permissions(target.permissions_for(me), role=mention)
+        if missing:
+            raise InvalidInput(
+                f"I can't post alerts in {target.mention}: I need {_join(missing)} there. "
+                "Give me that in the channel's permissions (or make the role mentionable), "
+                "then subscribe again."
+            )
+        try:
+            alert_filter = AlertFilter(
+                min_neo_score=min_neo_score,
+                min_pha_score=min_pha_score,
+                max_vmag=max_vmag,
+                min_rating=min_rating,
+                events=EventSelection(events),
+            )
+        except (ValidationError, ValueError):
+            raise InvalidInput("Those filter values are out of range.") from None
+        existing = await self.store.subscription_for_channel(target.guild.id, target.id)
+        if existing is None and (
+            await self.store.count_subscriptions(guild_id=target.guild.id)
+            >= MAX_SUBSCRIPTIONS_PER_SERVER
+        ):
+            raise InvalidInput(
+                f"This server already has {MAX_SUBSCRIPTIONS_PER_SERVER} alert channels; "
+                "`/alerts unsubscribe` one first."
+            )
+        _, replaced = await self.store.save_subscription(
+            NewSubscription(
+                guild_id=target.guild.id,
+                channel_id=target.id,
+                filter=alert_filter,
+                mention_role_id=None if mention is None else mention.id,
+                created_by=interaction.user.id,
+            )
+        )
+        log.info(
+            "user %d subscribed channel %d (server %d): %s",
+            interaction.user.id,
+            target.id,
+            target.guild.id,
+            alert_filter.describe(),
+        )
+        await interaction.response.send_message(
+            subscribed_message(
+                target.mention,
+                alert_filter,
+                mention=None if mention is None else mention.mention,
+                replaced=replaced,
+                enabled=self.bot.settings.alerts.enabled,
+                can_read_history=target.permissions_for(me).read_message_history,
+            ),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @alerts.command(name="unsubscribe", description="Stop NEOCP alerts in a channel")
+    @app_commands.describe(channel="The channel to stop (default: this channel)")
+    @app_commands.checks.has_permissions(manage_channels=True)
+    async def unsubscribe(
+        self,
+        interaction: discord.Interaction[ScoutBot],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        target = _target_channel(interaction, channel)
+        _require_manage_channels(interaction, target)
+        if not await self.store.remove_subscription(target.guild.id, target.id):
+            raise InvalidInput(f"{target.mention} gets no NEOCP alerts; nothing to stop.")
+        log.info("user %d unsubscribed channel %d", interaction.user.id, target.id)
+        await interaction.response.send_message(
+            f"NEOCP alerts in {target.mention} are stopped.", ephemeral=True
+        )
+
+    @alerts.command(name="list", description="This server's alert channels and how they fare")
+    async def list_(self, interaction: discord.Interaction[ScoutBot]) -> None:
+        guild_id = _guild_id(interaction)
+        subscriptions = await self.store.guild_subscriptions(guild_id)
+        await interaction.response.send_message(
+            embed=subscriptions_embed(subscriptions),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    @alerts.command(
+        name="preview", description="Which current NEOCP objects a channel's filter lets through"
+    )
+    @app_commands.describe(channel="The channel whose filter to try (default: this channel)")
+    async def preview(
+        self,
+        interaction: discord.Interaction[ScoutBot],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        target = _target_channel(interaction, channel)
+        subscription = await self.store.subscription_for_channel(target.guild.id, target.id)
+        if subscription is None:
+            raise InvalidInput(
+                f"{target.mention} gets no NEOCP alerts; `/alerts subscribe` there first."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        summary = await self.bot.scout.summary()
+        await interaction.followup.send(
+            embed=preview_embed(target.id, subscription.filter, summary.objects),
+            ephemeral=True,
+        )
+
+    @alerts.command(name="status", description="The NEOCP watcher: last and next poll, errors")
+    async def status(self, interaction: discord.Interaction[ScoutBot]) -> None:
+        embed = status_embed(
+            self.watcher.status,
+            running=self.poll_loop.is_running(),
+            subscriptions=await self.store.count_subscriptions(),
+            outbox=await self.store.outbox_counts(),
+            scout=self.bot.health.get(SCOUT),
+        )
+        await interaction.response.send_message(embed=embed)
+
+    # --- housekeeping ---------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A deleted channel cannot be picked in /alerts unsubscribe: remove it here."""
+        try:
+            if await self.store.remove_subscription(channel.guild.id, channel.id):
+                log.info("channel %d was deleted: its alert subscription is removed", channel.id)
+        except Exception:
+            log.exception("could not remove the subscription of deleted channel %d", channel.id)
+
+
+def _guild_id(interaction: discord.Interaction[ScoutBot]) -> int:
+    if interaction.guild_id is None:  # the tree refuses DMs first; this is a safety net
+        raise InvalidInput("NEOCP alerts are set up inside a server.")
+    return interaction.guild_id
+
+
+def _target_channel(
+    interaction: discord.Interaction[ScoutBot], channel: discord.TextChannel | None
+) -> discord.TextChannel:
+    _guild_id(interaction)
+    target = channel if channel is not None else interaction.channel
+    if not isinstance(target, discord.TextChannel):
+        raise InvalidInput("Alerts go to text channels only; name one with the `channel` option.")
+    return target
+
+
+def _require_manage_channels(
+    interaction: discord.Interaction[ScoutBot], target: discord.TextChannel
+) -> None:
+    """Manage Channels in the *target* channel (the decorator checks the one typed in)."""
+    user = interaction.user
+    if isinstance(user, discord.Member) and not target.permissions_for(user).manage_channels:
+        raise app_commands.MissingPermissions(["manage_channels"])
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def subscribed_message(
+    channel: str,
+    alert_filter: AlertFilter,
+    *,
+    mention: str | None,
+    replaced: bool,
+    enabled: bool,
+    can_read_history: bool,
+) -> str:
+    """What the subscriber reads after /alerts subscribe."""
+    lines = [
+        f"{'Updated' if replaced else 'Done'}: NEOCP alerts in {channel} from now on, "
+        f"for {alert_filter.describe()}.",
+        f"Each alert mentions {mention}." if mention else "Alerts mention no one.",
+        "`/alerts preview` shows which current objects pass; `/alerts list` shows how "
+        "each channel fares.",
+    ]
+    if not can_read_history:
+        lines.append(
+            "Tip: give me Read Message History there, so that after a restart I can tell "
+            "whether an alert was already posted."
+        )
+    if not enabled:
+        lines.append(
+            "⚠️ The bot's operator has turned alerts off (`alerts.enabled`): nothing is "
+            "posted until they turn them on."
+        )
+    return "\n".join(lines)
+
+
+async def setup(bot: ScoutBot) -> None:
+    if bot.store is None:
+        raise RuntimeError("the store must be open before the alerts extension loads")
+    await bot.add_cog(Alerts(bot, bot.store))
