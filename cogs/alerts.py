@@ -221,12 +221,14 @@ class Alerts(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        """A deleted channel cannot be picked in /alerts unsubscribe: remove it here."""
+        """Stop a deleted channel's alerts at once; /alerts list says why until it is pruned."""
         try:
-            if await self.store.remove_subscription(channel.guild.id, channel.id):
-                log.info("channel %d was deleted: its alert subscription is removed", channel.id)
+            subscription = await self.store.subscription_for_channel(channel.guild.id, channel.id)
+            if subscription is not None and subscription.active:
+                await self.store.disable_subscription(subscription.id, "the channel was deleted")
+                log.info("channel %d was deleted: its alerts are stopped", channel.id)
         except Exception:
-            log.exception("could not remove the subscription of deleted channel %d", channel.id)
+            log.exception("could not stop the alerts of deleted channel %d", channel.id)
 
 
 def _guild_id(interaction: discord.Interaction[ScoutBot]) -> int:

@@ -170,7 +170,10 @@ def _subscription_lines(subscription: Subscription) -> str:
             f"{subscription.last_failure}"
         )
     if subscription.state is SubscriptionState.DISABLED:
-        lines.append("Fix the channel's permissions, then `/alerts subscribe` there again.")
+        lines.append(
+            "Fix the channel's permissions, then `/alerts subscribe` there again; "
+            f"otherwise this entry is forgotten after {KEEP_HISTORY.days} days."
+        )
     return "\n".join(lines)
 
 

@@ -440,8 +440,18 @@ class Store:
         )
 
     async def prune(self, before: datetime) -> int:
-        """Forget finished deliveries and events older than ``before``; returns rows removed."""
+        """Forget what is older than ``before``: finished deliveries, their events, and
+        subscriptions stopped since then (their channel gone, or nobody fixed it).
+        Returns the number of rows removed."""
         async with self._writing() as conn:
+            stopped = select(subscriptions.c.id).where(
+                subscriptions.c.state == SubscriptionState.DISABLED.value,
+                subscriptions.c.updated_at < before,
+            )
+            await conn.execute(delete(deliveries).where(deliveries.c.subscription_id.in_(stopped)))
+            forgotten = await conn.execute(
+                delete(subscriptions).where(subscriptions.c.id.in_(stopped))
+            )
             done = await conn.execute(
                 delete(deliveries).where(
                     deliveries.c.state.not_in(_QUEUED), deliveries.c.updated_at < before
@@ -453,7 +463,7 @@ class Store:
                     events.c.detected_at < before, events.c.id.not_in(still_referenced)
                 )
             )
-        return int(done.rowcount or 0) + int(old_events.rowcount or 0)
+        return sum(int(result.rowcount or 0) for result in (forgotten, done, old_events))
 
     # --- helpers --------------------------------------------------------------------------
 

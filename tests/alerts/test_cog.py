@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter, EventSelection
-from bot.store import NewSubscription, Store
+from bot.store import NewSubscription, Store, SubscriptionState
 from cogs.alerts import MAX_SUBSCRIPTIONS_PER_SERVER, Alerts
 from tests.alerts.helpers import FakeScout, recorded_summary
 from tests.helpers import make_bot, make_interaction, make_member
@@ -295,10 +295,14 @@ async def test_status_describes_the_watcher(cog: Alerts) -> None:
     assert "not running" in embed.description  # the loop was never started here
 
 
-async def test_a_deleted_channel_loses_its_subscription(cog: Alerts, store: Store) -> None:
+async def test_a_deleted_channel_stops_its_alerts_and_says_so_in_the_list(
+    cog: Alerts, store: Store
+) -> None:
     await store.save_subscription(
         NewSubscription(guild_id=GUILD, channel_id=HERE, filter=AlertFilter(), created_by=1)
     )
     deleted = text_channel(HERE, user_perms=MEMBER_PERMS, bot_perms=BOT_PERMS)
     await cog.on_guild_channel_delete(deleted)
-    assert await store.count_subscriptions() == 0
+    (subscription,) = await store.guild_subscriptions(GUILD)
+    assert subscription.state is SubscriptionState.DISABLED
+    assert subscription.last_failure == "the channel was deleted"

@@ -211,3 +211,12 @@ async def test_pruning_forgets_only_finished_history(store: Store) -> None:
     assert await store.prune(T0 + timedelta(days=30)) == 1  # the sent one; the event stays
     (left,) = await store.due_deliveries()
     assert left.id == second.id
+
+
+async def test_pruning_forgets_subscriptions_stopped_long_ago(store: Store) -> None:
+    stopped, _ = await store.save_subscription(subscription(CHANNEL))
+    await store.save_subscription(subscription(CHANNEL + 1))
+    await store.disable_subscription(stopped.id, "the channel was deleted", at=T0)
+    assert await store.prune(T0) == 0  # not older than the cut-off yet
+    await store.prune(T0 + timedelta(days=15))
+    assert [s.channel_id for s in await store.guild_subscriptions(GUILD)] == [CHANNEL + 1]
