@@ -60,6 +60,7 @@ async def _run(settings: Settings) -> int:
     import discord
 
     from bot.client import ScoutBot
+    from bot.store import StoreError
 
     bot = ScoutBot(settings)
     stop = asyncio.get_running_loop()
@@ -74,6 +75,9 @@ async def _run(settings: Settings) -> int:
         return 1
     except discord.PrivilegedIntentsRequired:
         log.error("Discord refused the gateway intents this bot asked for")
+        return 1
+    except StoreError as exc:
+        log.error("database.url: %s", exc)
         return 1
     log.info("stopped")
     return 0

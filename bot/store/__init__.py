@@ -102,6 +102,10 @@ class Store:
             engine = _make_engine(target)
         except OSError as exc:
             raise StoreError(f"cannot create the database {_safe(target)}: {exc}") from None
+        except ImportError as exc:
+            raise StoreError(
+                f"the database driver for {target.drivername} is not installed ({exc.name})"
+            ) from None
         try:
             async with engine.begin() as conn:
                 found = await schema.migrate(conn)
