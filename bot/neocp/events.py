@@ -70,5 +70,9 @@ class NeocpEvent(_Frozen):
         """A one-line summary for logs."""
         if not self.changes:
             return f"{self.kind.value} {self.designation}"
-        moved = ", ".join(f"{c.label} {c.before}→{c.after}" for c in self.changes)
+        moved = ", ".join(f"{c.label} {_plain(c.before)}→{_plain(c.after)}" for c in self.changes)
         return f"{self.kind.value} {self.designation} ({moved})"
+
+
+def _plain(value: float | None) -> str:
+    return "none" if value is None else f"{value:g}"

@@ -46,6 +46,7 @@ def test_new_observations_make_an_update_that_says_from_what_to_what() -> None:
         ("arc_hours", 1.09, 3.5),
         ("neo_score", 100, 97),
     ]
+    assert event.describe() == ("updated A (observations 4→7, arc (h) 1.09→3.5, NEO score 100→97)")
 
 
 def test_every_quantity_an_observer_acts_on_counts_as_an_update() -> None:
