@@ -1,0 +1,125 @@
+"""The bot (or the bare bot) as a process against the fakes, and its resident memory."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.fakes import BenchScout, TimedDiscord
+from tests.conftest import FIXTURES
+from tests.e2e.fake_upstreams import FakeMpc
+from tests.e2e.harness import BotProcess, World, bot_environment, build_world
+
+REAL_BOT = "tests.e2e.launch"  # the unmodified bot, pointed at the fakes
+BARE_BOT = "bench.bare_bot"
+
+
+class BenchProcess(BotProcess):
+    """``BotProcess`` that can start another module (the bare bot) and reads its RSS."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, module: str = REAL_BOT) -> None:
+        super().__init__(env, workdir)
+        self.module = module
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "not started"
+        return self._process.pid
+
+    async def start(self) -> None:
+        if self.module == REAL_BOT:
+            await super().start()
+            return
+        # BotProcess.start with another module; the same reading of its output.
+        self.runs += 1
+        self._run_starts.append(len(self.lines))
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            self.module,
+            cwd=self.workdir,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        self._reader = asyncio.create_task(self._read(self._process))
+        await self.wait_log("connected as")
+
+    def rss_bytes(self) -> int:
+        """Resident set size now, from /proc (psutil is not a dependency)."""
+        return _status_kib(self.pid, "VmRSS") * 1024
+
+    def peak_rss_bytes(self) -> int:
+        return _status_kib(self.pid, "VmHWM") * 1024
+
+
+def _status_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {key} in /proc/{pid}/status")
+
+
+@dataclass
+class Rig:
+    """One bot process with its own fakes."""
+
+    discord: TimedDiscord
+    scout: BenchScout
+    mpc: FakeMpc
+    world: World
+    bot: BenchProcess
+    workdir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.workdir / "scoutbot.db"
+
+
+PrepareHook = Callable[[Rig], Awaitable[None]]
+
+
+@asynccontextmanager
+async def rig(
+    env: dict[str, str] | None = None,
+    *,
+    module: str = REAL_BOT,
+    rate_limits: bool = False,
+    scout_latency: float = 0.0,
+    prepare: PrepareHook | None = None,
+) -> AsyncIterator[Rig]:
+    """Fakes, then the bot started against them (``prepare`` runs before the bot starts:
+    it may add channels to the world or write subscriptions into the database)."""
+    discord = TimedDiscord(rate_limits=rate_limits)
+    scout = BenchScout(FIXTURES, latency=scout_latency)
+    mpc = FakeMpc()
+    await discord.start()
+    await scout.start()
+    await mpc.start()
+    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
+        workdir = Path(tmp)
+        world = build_world(discord, with_outside=False)
+        environment = bot_environment(
+            discord, scout.url, mpc.url, workdir / "scoutbot.db", env or {}
+        )
+        process = BenchProcess(environment, workdir, module)
+        setup = Rig(discord, scout, mpc, world, process, workdir)
+        try:
+            if prepare is not None:
+                await prepare(setup)
+            await process.start()
+            yield setup
+        finally:
+            await process.stop()
+            process.close()
+            await discord.stop()
+            await scout.stop()
+            await mpc.stop()
+        problems = process.problems()
+        if problems:
+            raise RuntimeError(f"the bot's log shows errors: {problems[:3]}")
