@@ -157,7 +157,7 @@ def validate_obs_code(text: str) -> str:
 
 
 def parse_fov_diameter(value: float | str) -> float:
-    diameter = _number(value, "The field diameter")
+    diameter = round(_number(value, "The field diameter"), 6)  # as it will be sent
     if not 0.0 < diameter <= MAX_FOV_DIAMETER_ARCMIN:
         raise InvalidInput(
             "The field diameter must be more than 0 and at most "
@@ -167,7 +167,7 @@ def parse_fov_diameter(value: float | str) -> float:
 
 
 def parse_fov_vmag(value: float | str) -> float:
-    vmag = _number(value, "The limiting magnitude")
+    vmag = round(_number(value, "The limiting magnitude"), 6)  # as it will be sent
     if not 0.0 <= vmag <= MAX_FOV_VMAG:
         raise InvalidInput(f"The limiting V magnitude must be from 0 to {MAX_FOV_VMAG:g}.")
     return vmag
@@ -180,7 +180,7 @@ def parse_fov_ra(value: float | str) -> float:
         degrees = float(text)
         if not 0.0 <= degrees < 360.0:
             raise InvalidInput("The field's R.A. in degrees must be from 0 up to (not) 360.")
-        return degrees
+        return _sent_precision(degrees) % 360.0
     match = _RA_SEXAGESIMAL.fullmatch(text)
     if match is None:
         raise InvalidInput(
@@ -192,7 +192,7 @@ def parse_fov_ra(value: float | str) -> float:
         raise InvalidInput(
             "The field's R.A. in hours must be below 24h, with minutes and seconds below 60."
         )
-    return (hours + minutes / 60 + seconds / 3600) * 15.0
+    return _sent_precision((hours + minutes / 60 + seconds / 3600) * 15.0) % 360.0
 
 
 def parse_fov_dec(value: float | str) -> float:
@@ -212,6 +212,7 @@ def parse_fov_dec(value: float | str) -> float:
             raise InvalidInput("The field's Dec. minutes and seconds must be below 60.")
         degrees = int(match["a"]) + minutes / 60 + seconds / 3600
         degrees = -degrees if match["sign"] == "-" else degrees
+    degrees = _sent_precision(degrees)
     if not abs(degrees) < 90.0:
         raise InvalidInput("The field's Dec. must lie between -90 and +90 degrees (exclusive).")
     return degrees
@@ -298,8 +299,8 @@ class EphemerisQuery:
         now = (now or datetime.now(UTC)).astimezone(UTC)
         designation = validate_designation(designation)
         start_time = _time_or_now(start, "start")
-        stop_time = _time_or_now(stop, "stop") if _given(stop) else None
-        if _given(stop) and stop_time is None:
+        stop_time = None if stop is None else _time_or_now(stop, "stop")
+        if stop is not None and stop_time is None:
             raise InvalidInput("The stop time must be a time, not `now`.")
         for what, moment in (("start", start_time), ("stop", stop_time)):
             if moment is not None and abs(moment - now) > timedelta(days=MAX_EPHEMERIS_DAYS):
@@ -311,8 +312,7 @@ class EphemerisQuery:
         if stop_time is not None and stop_time <= first:
             raise InvalidInput("The stop time must be later than the start time.")
         step_text, step_seconds = (None, 0)
-        if _given(step):
-            assert step is not None
+        if step is not None:
             if stop_time is None:
                 raise InvalidInput("A step needs a stop time too (and a start).")
             step_text, step_seconds = parse_step(step)
@@ -322,7 +322,7 @@ class EphemerisQuery:
                 f"That asks for {records} ephemeris times; Scout gives at most "
                 f"{MAX_EPHEMERIS_RECORDS}. Use a larger step or a shorter span."
             )
-        code = validate_obs_code(obs_code) if obs_code and obs_code.strip() else GEOCENTRIC
+        code = GEOCENTRIC if obs_code is None else validate_obs_code(obs_code)
         fov = _field_of_view(fov_diam, fov_ra, fov_dec, fov_vmag, has_stop=stop_time is not None)
         if n_orbits is not None:
             validate_orbit_count(n_orbits)
@@ -450,19 +450,17 @@ def _field_of_view(
     *,
     has_stop: bool,
 ) -> FieldOfViewRequest | None:
-    if not _given(diameter):
-        if _given(ra) or _given(dec) or _given(vmag):
+    if diameter is None:
+        if ra is not None or dec is not None or vmag is not None:
             raise InvalidInput("A field centre or limiting magnitude needs the field diameter too.")
         return None
-    assert diameter is not None
-    if _given(ra) != _given(dec):
+    if (ra is None) != (dec is None):
         raise InvalidInput(
             "Give both the field's R.A. and Dec., or neither (the field is then centred "
             "on the object's median position)."
         )
     ra_deg = dec_deg = None
-    if _given(ra):
-        assert ra is not None and dec is not None
+    if ra is not None and dec is not None:
         if has_stop:
             raise InvalidInput(
                 "A field centre cannot be combined with a stop time: ask for a single time."
@@ -472,7 +470,7 @@ def _field_of_view(
         diameter_arcmin=parse_fov_diameter(diameter),
         ra_deg=ra_deg,
         dec_deg=dec_deg,
-        vmag=parse_fov_vmag(vmag) if vmag is not None and _given(vmag) else None,
+        vmag=None if vmag is None else parse_fov_vmag(vmag),
     )
 
 
@@ -494,10 +492,6 @@ def _time_or_now(value: str | datetime | None, what: str) -> datetime | None:
     return parse_time(value, what=f"{what} time")
 
 
-def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
 def _number(value: float | str, what: str) -> float:
     try:
         number = float(value)
@@ -506,6 +500,12 @@ def _number(value: float | str, what: str) -> float:
     if not math.isfinite(number):
         raise InvalidInput(f"{what} must be a finite number.")
     return number
+
+
+def _sent_precision(degrees: float) -> float:
+    """Degrees as they will be sent (6 decimals, 4 milliarcseconds), so that the range is
+    checked on the value Scout sees: 359.9999999 is sent as 360 otherwise."""
+    return round(degrees, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _scout_time(moment: datetime) -> str:
