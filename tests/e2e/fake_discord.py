@@ -183,6 +183,7 @@ class FakeUser:
     id: int
     name: str
     bot: bool = False
+    role_ids: tuple[int, ...] = ()  # the member's roles, in whichever server has them
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -237,6 +238,7 @@ class FakeMessage:
     allowed_mentions: dict[str, Any] | None = None
     interaction_id: int | None = None
     webhook_id: int | None = None
+    nonce: str | int | None = None
     deleted: bool = False
     edits: int = 0
     created: float = field(default_factory=time.monotonic)
@@ -344,6 +346,8 @@ class FakeMessage:
             "type": 20 if self.interaction_id else 0,
             "flags": self.flags,
         }
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
         if self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
         if self.webhook_id is not None:
@@ -384,6 +388,8 @@ class Fault:
     retry_after: float = 0.05
     body: dict[str, Any] | None = None
     hits: int = 0
+    hold: bool = False  # handle the request normally, but answer only once released
+    released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def matches(self, method: str, path: str) -> bool:
         return (self.times is None or self.hits < self.times) and (
@@ -491,6 +497,8 @@ class FakeDiscord:
         *,
         bot_permissions: int = BOT_PERMISSIONS,
         channel_ids: dict[str, int] | None = None,
+        role_ids: dict[str, int] | None = None,
+        role_permissions: dict[str, int] | None = None,
     ) -> FakeGuild:
         """A server the bot is in from the start (sent in READY); see `join` for later ones."""
         guild = FakeGuild(guild_id, name)
@@ -501,7 +509,11 @@ class FakeDiscord:
         )
         guild.roles[bot_role.id] = bot_role
         for role_name in roles:
-            role = FakeRole(self.next_id(), role_name)
+            role = FakeRole(
+                (role_ids or {}).get(role_name) or self.next_id(),
+                role_name,
+                (role_permissions or {}).get(role_name, 0),
+            )
             guild.roles[role.id] = role
         ids = channel_ids or {}
         for position, channel_name in enumerate(channels):
@@ -552,6 +564,14 @@ class FakeDiscord:
         """Answer `status` to requests matching `route` ("POST /channels/*/messages")."""
         method, _, glob = route.partition(" ")
         fault = Fault(method, glob, status, times, retry_after, body)
+        self.faults.append(fault)
+        return fault
+
+    def hold(self, route: str, *, times: int | None = 1) -> Fault:
+        """Carry out requests matching `route` but keep the bot waiting for the answer until
+        ``fault.released.set()``: what Discord did, the bot has not heard of yet."""
+        method, _, glob = route.partition(" ")
+        fault = Fault(method, glob, 0, times, hold=True)
         self.faults.append(fault)
         return fault
 
@@ -945,7 +965,7 @@ class FakeDiscord:
                 ),
                 member={
                     "user": user.payload(),
-                    "roles": [],
+                    "roles": [str(r) for r in user.role_ids if guild and r in guild.roles],
                     "permissions": str(permissions),
                     "joined_at": _iso(),
                     "deaf": False,
@@ -1110,10 +1130,25 @@ class FakeDiscord:
 
     async def _route(self, request: web.Request, recorded: RecordedRequest) -> web.Response:
         method, path = recorded.method, recorded.path
+        held: Fault | None = None
         for fault in self.faults:
             if fault.matches(method, path):
                 fault.hits += 1
-                return fault.response()
+                if not fault.hold:
+                    return fault.response()
+                held = fault
+                break
+        if held is not None:
+            await self._notify()
+            response = await self._handle(request, recorded, method, path)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(held.released.wait(), 120)
+            return response
+        return await self._handle(request, recorded, method, path)
+
+    async def _handle(
+        self, request: web.Request, recorded: RecordedRequest, method: str, path: str
+    ) -> web.Response:
         for route_method, pattern, handler in self._routes():
             if route_method != method:
                 continue
@@ -1156,6 +1191,8 @@ class FakeDiscord:
                 r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)",
                 self._delete_webhook_message,
             ),
+            ("GET", r"/channels/(\d+)", self._get_channel),
+            ("GET", r"/channels/(\d+)/messages", self._get_channel_messages),
             ("POST", r"/channels/(\d+)/messages", self._post_channel_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._patch_channel_message),
             ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete_channel_message),
@@ -1358,9 +1395,39 @@ class FakeDiscord:
         self, recorded: RecordedRequest, channel_id: str
     ) -> web.Response:
         channel = self._writable_channel(channel_id)
+        body = recorded.json or {}
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            # Discord answers a resend with the same nonce (within minutes) with the first message.
+            for earlier in self.channel_messages(channel.id):
+                if earlier.nonce == nonce:
+                    return _json_response(self._message_payload(earlier))
         message = self._new_message(None, channel.id, channel.guild_id)
-        message.apply(recorded.json or {}, recorded.files, self.next_id)
+        message.nonce = nonce
+        message.apply(body, recorded.files, self.next_id)
         return _json_response(self._message_payload(message))
+
+    async def _get_channel(self, _: RecordedRequest, channel_id: str) -> web.Response:
+        try:
+            channel = self.channel(int(channel_id))
+        except FakeDiscordError:
+            return _json_response({"message": "Unknown Channel", "code": 10003}, 404)
+        return _json_response(channel.payload())
+
+    async def _get_channel_messages(
+        self, recorded: RecordedRequest, channel_id: str
+    ) -> web.Response:
+        channel = self._writable_channel(channel_id)
+        if self.bot_permissions_in(channel) & READ_MESSAGE_HISTORY == 0:
+            return _json_response({"message": "Missing Access", "code": 50001}, 403)
+        after = int(recorded.query.get("after", 0))
+        before = int(recorded.query.get("before", 1 << 63))
+        limit = int(recorded.query.get("limit", 50))
+        found = [m for m in self.channel_messages(channel.id) if after < m.id < before]
+        found.sort(key=lambda m: m.id, reverse=True)  # newest first, as Discord answers
+        if "after" in recorded.query and "before" not in recorded.query:
+            found = found[-limit:]  # the oldest `limit` after the given message
+        return _json_response([self._message_payload(m) for m in found[:limit]])
 
     def _channel_message(self, channel_id: str, message_id: str) -> FakeMessage:
         message = self.messages.get(int(message_id))

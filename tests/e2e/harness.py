@@ -44,10 +44,13 @@ FOLLOW_UP = 1190000000000000103
 LOCKED = 1190000000000000104  # the bot may not post here
 LOBBY = 1190000000000000901  # the outside server's only channel
 WATCHERS_ROLE = "NEO watchers"
+MODERATORS_ROLE = "Moderators"
+MODERATORS_ROLE_ID = 1190000000000000201
+MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_CHANNELS
 
 OBSERVER = FakeUser(424242424242424242, "observer")
-MODERATOR = FakeUser(434343434343434343, "moderator")
-MODERATOR_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_CHANNELS
+# Manage Channels through a role, as in a real server (the bot may check it per channel).
+MODERATOR = FakeUser(434343434343434343, "moderator", role_ids=(MODERATORS_ROLE_ID,))
 
 
 @dataclass
@@ -62,7 +65,9 @@ def build_world(discord: FakeDiscord, *, with_outside: bool = True) -> World:
         TEAM_GUILD,
         "NEO team",
         ["general", "neo-alerts", "follow-up", "locked"],
-        [WATCHERS_ROLE],
+        [WATCHERS_ROLE, MODERATORS_ROLE],
+        role_ids={MODERATORS_ROLE: MODERATORS_ROLE_ID},
+        role_permissions={MODERATORS_ROLE: MANAGE_CHANNELS},
         channel_ids={
             "general": GENERAL,
             "neo-alerts": ALERTS,

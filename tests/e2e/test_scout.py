@@ -229,7 +229,7 @@ async def test_fov_refuses_a_centre_given_by_half(
     await refused(fake_discord, fake_scout, "fov", designation=KNOWN, diameter=30.0, ra="12:00:00")
 
 
-# --------------------------------------------------------------------------- plots, orbits, observations
+# ------------------------------------------------------------------ plots, orbits, observations
 
 
 async def test_plots_come_as_png_attachments(
