@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 # could announce every object as removed and then as new.
 SUPPORTED_SCOUT_VERSIONS = frozenset({DOCUMENTED_VERSION})
 
+# An empty list is far more often Scout hiccuping than the NEOCP emptying, and believing it
+# would post every object as removed and then, when the list comes back, as new. So an
+# empty list changes nothing until polls have kept seeing it for this long.
+EMPTY_LIST_CONFIRMATION = timedelta(minutes=10)
+
 # Finished deliveries and old events are kept this long (for /alerts list), then pruned.
 KEEP_HISTORY = timedelta(days=14)
 PRUNE_EVERY = timedelta(hours=6)
@@ -89,6 +94,7 @@ class AlertWatcher:
         self._rng = rng or random.Random()
         self._deliverer = Deliverer(store, sender, policy, clock=clock)
         self._last_prune: datetime | None = None
+        self._empty_since: datetime | None = None  # first of the current run of empty lists
         self.status = WatcherStatus(
             enabled=settings.enabled, poll_interval_seconds=settings.poll_interval_seconds
         )
@@ -148,6 +154,8 @@ class AlertWatcher:
             self._failed(f"Scout summary not used: {exc.reason}")
             return
 
+        if objects:
+            self._empty_since = None
         snapshot = await self._store.load_snapshot()
         if not snapshot.initialised:
             if not objects:
@@ -163,19 +171,28 @@ class AlertWatcher:
             )
             return
 
+        if not objects and snapshot.objects and not self._empty_list_confirmed(started):
+            note = (
+                "Scout listed no objects; nothing changes unless the list stays empty for "
+                f"{EMPTY_LIST_CONFIRMATION.total_seconds() / 60:.0f} minutes"
+            )
+            log.warning("NEOCP poll: %s", note)
+            self._succeeded(note, len(snapshot.objects))
+            return
         result = diff_snapshot(snapshot.objects, objects, now=started)
         queued = await self._store.record_poll(result.snapshot, result.events, at=started)
         for event in result.events:
             log.info("NEOCP event: %s", event.describe())
         note = f"{len(objects)} objects, {len(result.events)} events, {queued} alerts queued"
         if not objects and snapshot.objects:
-            waiting = sum(1 for tracked in result.snapshot if tracked.missing_polls)
-            note = (
-                f"Scout listed no objects: {len(result.events)} removed, {waiting} more count "
-                "as removed only if the next poll agrees"
-            )
+            note = f"Scout's list has stayed empty: {len(result.events)} removed"
             log.warning("NEOCP poll: %s", note)
         self._succeeded(note, len(result.snapshot))
+
+    def _empty_list_confirmed(self, now: datetime) -> bool:
+        if self._empty_since is None:
+            self._empty_since = now
+        return now - self._empty_since >= EMPTY_LIST_CONFIRMATION
 
     def _succeeded(self, note: str, tracked: int) -> None:
         self.status = replace(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.alerts.delivery import MAX_DELIVERY_AGE, ChannelUnavailable, DeliveryFailed
-from bot.alerts.watcher import AlertWatcher
+from bot.alerts.watcher import EMPTY_LIST_CONFIRMATION, AlertWatcher
 from bot.config import AlertsSettings
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter, EventSelection
@@ -187,17 +187,23 @@ async def test_a_bad_poll_changes_nothing(bot: Bot, bad_poll: Summary | BaseExce
     assert bot.watcher.status.last_poll_ok is True
 
 
-async def test_an_empty_list_counts_only_when_a_second_poll_confirms_it(bot: Bot) -> None:
+async def test_a_short_run_of_empty_lists_changes_nothing(bot: Bot) -> None:
     await bot.cycle()
-    bot.scout.then(summary_of([]), FIRST)
-    await bot.cycle()
-    await bot.cycle()
+    before = await bot.store.load_snapshot()  # type: ignore[union-attr]
+    bot.scout.then(summary_of([]), summary_of([]), summary_of([]), FIRST)
+    for _ in range(3):
+        await bot.cycle(minutes=2)
+    assert await bot.store.load_snapshot() == before  # type: ignore[union-attr]
+    await bot.cycle(minutes=2)
     assert bot.sender.messages == []
 
-    bot.scout.then(summary_of([]), summary_of([]))
+
+async def test_a_list_that_stays_empty_counts_once_confirmed(bot: Bot) -> None:
     await bot.cycle()
-    assert bot.sender.messages == []
-    await bot.cycle()
+    bot.scout.then(summary_of([]))
+    await bot.cycle(minutes=2)
+    await bot.cycle(minutes=EMPTY_LIST_CONFIRMATION.total_seconds() / 60)
+    await bot.cycle(minutes=2)
     assert sorted(bot.sender.posted()) == [("removed", "P21aaaa"), ("removed", "P21bbbb")]
 
 
