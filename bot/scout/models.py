@@ -9,27 +9,36 @@ not name: per-orbit rows, ephemeris columns and the field-of-view block are kept
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # Values Scout uses for "no value" inside fields that are otherwise numbers.
 _NULL_STRINGS = frozenset({"", "NULL", "null", "None", "-", "n/a"})
-_SENTINEL_LIMIT = 1.0e98  # "1.000000000E+99" stands for "not applicable"
+SENTINEL_LIMIT = 1.0e98  # "1.000000000E+99" stands for "not applicable"
 
 
 def _to_float(value: Any) -> Any:
+    """A number from Scout's text; None for its "no value" spellings and 1.0E+99.
+
+    Called for every cell of 1000-orbit answers, so the common case (a numeric string) is a
+    single float() call; the slower checks run only when that fails.
+    """
     if value is None:
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        if text in _NULL_STRINGS:
+    try:
+        number = float(value)
+    except TypeError:
+        return value  # not a number at all: pydantic's own check refuses it
+    except ValueError:
+        if isinstance(value, str) and value.strip() in _NULL_STRINGS:
             return None
-        value = float(text)
-    if isinstance(value, int | float) and abs(float(value)) >= _SENTINEL_LIMIT:
+        raise
+    if abs(number) >= SENTINEL_LIMIT or number != number:  # 1.0E+99, inf, nan
         return None
-    return value
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else number
 
 
 def _to_int(value: Any) -> Any:
@@ -58,13 +67,11 @@ def lenient_float(value: Any) -> float | None:
     Used for open-ended column sets (ephemeris columns, field-of-view values) where an
     unexpected text must not sink the whole answer.
     """
-    if isinstance(value, bool):
-        return float(value)
     try:
-        number = _to_float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
-    return float(number) if isinstance(number, int | float) else None
+    return None if abs(number) >= SENTINEL_LIMIT or number != number else number
 
 
 def ephemeris_cell(value: Any) -> float | str | None:
@@ -76,9 +83,19 @@ def ephemeris_cell(value: Any) -> float | str | None:
     return None if text in _NULL_STRINGS or _looks_like_sentinel(text) else text
 
 
+def _is_no_value(value: Any) -> bool:
+    """Scout's "no value" in a cell: its null spellings and 1.0E+99 (as text or number)."""
+    if value.__class__ is str:
+        if value in _NULL_STRINGS:
+            return True
+        # Only exponents in the nineties can reach the sentinel; skip float() otherwise.
+        return ("E+9" in value or "e+9" in value) and _looks_like_sentinel(value)
+    return value.__class__ is float and abs(value) >= SENTINEL_LIMIT
+
+
 def _looks_like_sentinel(text: str) -> bool:
     try:
-        return abs(float(text)) >= _SENTINEL_LIMIT
+        return abs(float(text)) >= SENTINEL_LIMIT
     except ValueError:
         return False
 
@@ -223,21 +240,30 @@ class SampledOrbit(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
 
-    idx: OptInt = None
-    epoch: OptFloat = None  # JD of the elements
-    ec: OptFloat = None  # eccentricity
-    qr: OptFloat = None  # perihelion distance, au
-    tp: OptFloat = None  # JD of perihelion
-    om: OptFloat = None  # longitude of the ascending node, deg
-    w: OptFloat = None  # argument of perihelion, deg
-    inc: OptFloat = None  # inclination, deg
-    h: OptFloat = Field(default=None, alias="H")  # absolute magnitude
-    dca: OptFloat = None  # close-approach distance, au
-    tca: OptFloat = None  # JD of the close approach
-    moid: OptFloat = None  # au
-    vinf: OptFloat = None  # km/s
-    geo_ecc: OptFloat = Field(default=None, alias="geoEcc")  # geocentric eccentricity
-    imp_flag: OptInt = Field(default=None, alias="impFlag")  # 1 = impacting orbit
+    # Plain types: pydantic reads the numeric strings itself, far faster than a Python
+    # validator per cell (a 1000-orbit answer has 15,000 cells); sentinels are cleared first.
+    idx: int | None = None
+    epoch: float | None = None  # JD of the elements
+    ec: float | None = None  # eccentricity
+    qr: float | None = None  # perihelion distance, au
+    tp: float | None = None  # JD of perihelion
+    om: float | None = None  # longitude of the ascending node, deg
+    w: float | None = None  # argument of perihelion, deg
+    inc: float | None = None  # inclination, deg
+    h: float | None = Field(default=None, alias="H")  # absolute magnitude
+    dca: float | None = None  # close-approach distance, au
+    tca: float | None = None  # JD of the close approach
+    moid: float | None = None  # au
+    vinf: float | None = None  # km/s
+    geo_ecc: float | None = Field(default=None, alias="geoEcc")  # geocentric eccentricity
+    imp_flag: int | None = Field(default=None, alias="impFlag")  # 1 = impacting orbit
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clear_sentinels(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: None if _is_no_value(value) else value for key, value in data.items()}
+        return data
 
     @property
     def H(self) -> float | None:
@@ -266,8 +292,13 @@ class ObjectOrbits(ScoutModel):
 # --- ephemeris mode -------------------------------------------------------------------------
 
 
-class Limits(ScoutModel):
-    """The range one quantity spans over the sampled orbits."""
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The range one quantity spans over the sampled orbits.
+
+    A plain dataclass, not a model: a 500-record ephemeris holds thousands of these, and
+    building them as models took most of its parse time.
+    """
 
     min: float | None = None
     max: float | None = None

@@ -183,3 +183,46 @@ def test_other_signature_version_warns_once_and_parsing_goes_on(
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "2.0" in warnings[0].getMessage()
     assert parse.parse_summary(payload).objects == []
+
+
+def test_odd_values_in_ephemeris_columns_become_none_not_a_failure() -> None:
+    payload = _ephemeris()
+    first, second = payload["eph"][0], payload["eph"][1]
+    first["median"]["dec"] = "NULL"
+    first["limits"]["vmag"] = {"min": "19.7", "max": "1.000000000E+99"}
+    first["limits"]["junk"] = "not a range"
+    second["sigma-pos"] = "n/a"
+    eph = parse.parse_ephemeris(payload)
+
+    record = eph.records[0]
+    assert record.dec is None and record.ra == pytest.approx(312.8884703)
+    assert record.limits["vmag"].min == pytest.approx(19.7)
+    assert record.limits["vmag"].max is None
+    assert "junk" not in record.limits
+    assert eph.records[1].sigma_pos is None
+    assert eph.records[2].median == {
+        key: float(value) for key, value in payload["eph"][2]["median"].items()
+    }
+
+
+def test_a_sentinel_number_in_a_column_is_none() -> None:
+    payload = _ephemeris()
+    payload["eph"][2]["median"]["moon"] = 1.0e99
+    assert parse.parse_ephemeris(payload).records[2].median["moon"] is None
+
+
+def test_sentinels_in_orbit_rows_as_numbers_or_text() -> None:
+    payload = {
+        **HEAD,
+        "orbits": {
+            "count": "2",
+            "fields": ["idx", "dca", "geoEcc", "moid", "newCol"],
+            "data": [[0, "NULL", 1.0e99, " 0.1 ", "x"], [1, "", "-1.0E+99", "9.5E+90", None]],
+        },
+    }
+    first, second = parse.parse_orbits(payload).orbits
+
+    assert (first.dca, first.geo_ecc, first.moid) == (None, None, pytest.approx(0.1))
+    assert (second.dca, second.geo_ecc, second.moid) == (None, None, pytest.approx(9.5e90))
+    assert first.model_extra == {"newCol": "x"}
+    assert first.row(["idx", "newCol"]) == [0, "x"]
