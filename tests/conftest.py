@@ -3,7 +3,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import hypothesis  # noqa: F401  (see below)
 import pytest
+
+# Import hypothesis before any test runs. On CPython 3.11.7, after SQLAlchemy's greenlets
+# have run, ast.parse can fail with "AST constructor recursion depth mismatch"
+# (CPython gh-106905, fixed in 3.11.8); pytest's assertion rewriting parses hypothesis
+# when its plugin first imports it at the end of a session that did not use it yet.
 
 REPO = Path(__file__).resolve().parent.parent
 # Recorded upstream payloads, copied from the project's shared/fixtures so that a clone

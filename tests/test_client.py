@@ -22,13 +22,16 @@ from bot.client import (
 from bot.config import Settings
 from bot.errors import InvalidInput, RateLimited, UpstreamError
 from bot.guilds import DM_REFUSAL, REFUSAL, GuildPolicy
+from bot.store import Store
 
 
 @pytest.fixture
 async def bot() -> AsyncIterator[ScoutBot]:
+    """A bot as setup_hook leaves it (store open in the test's directory), not logged in."""
     instance = ScoutBot(Settings(discord={"allowed_guilds": [111]}))
-    yield instance
-    await instance.http_client.aclose()
+    async with instance:
+        instance.store = await Store.open(instance.settings.database.url)
+        yield instance
 
 
 def make_interaction(
