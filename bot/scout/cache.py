@@ -16,8 +16,9 @@ from datetime import datetime
 from typing import Any
 
 # Plots are Base64 PNGs of tens to hundreds of kilobytes and 1000-orbit answers are a few
-# hundred kilobytes, so the entry count alone would not bound memory well.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# hundred kilobytes, so the entry count alone would not bound memory well. Sizes are those
+# of Scout's answers as sent; the parsed models take a few times that.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
