@@ -309,6 +309,7 @@ class ScoutClient:
         if "error" in payload:
             error = str(payload["error"])
             if designation is not None and ("exist" in error or "not found" in error):
+                log.info("Scout has no object %s (%s)", designation, error)
                 raise ObjectNotFound(designation)
             log.warning("Scout answered an error to %s: %s", dict(params), error)
             raise ScoutRequestRefused(error)

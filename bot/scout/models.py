@@ -76,17 +76,16 @@ def lenient_float(value: Any) -> float | None:
 
 def ephemeris_cell(value: Any) -> float | str | None:
     """A per-orbit ephemeris cell: a number where it is one, else the text as sent."""
+    if value is None or _is_no_value(value):
+        return None
     number = lenient_float(value)
-    if number is not None or value is None:
-        return number
-    text = str(value).strip()
-    return None if text in _NULL_STRINGS or _looks_like_sentinel(text) else text
+    return number if number is not None else str(value).strip()
 
 
 def _is_no_value(value: Any) -> bool:
     """Scout's "no value" in a cell: its null spellings and 1.0E+99 (as text or number)."""
     if value.__class__ is str:
-        if value in _NULL_STRINGS:
+        if value.strip() in _NULL_STRINGS:
             return True
         # Only exponents in the nineties can reach the sentinel; skip float() otherwise.
         return ("E+9" in value or "e+9" in value) and _looks_like_sentinel(value)
