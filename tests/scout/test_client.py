@@ -450,7 +450,7 @@ def _summary_with_last_run(designation: str, last_run: str) -> dict[str, Any]:
 
 
 async def test_object_data_is_refetched_when_scout_reruns_the_object(
-    mock: Any, scout: ScoutClient
+    mock: Any, scout: ScoutClient, clock: FakeClock, settings: ScoutSettings
 ) -> None:
     orbits_route = mock.get(BASE_URL, params={"orbits": "1"}).mock(return_value=_json(ORBITS))
     summary_route = mock.get(BASE_URL, params={}).mock(
@@ -465,17 +465,11 @@ async def test_object_data_is_refetched_when_scout_reruns_the_object(
     await scout.orbits("A11EBEK")
     assert orbits_route.call_count == 1
 
-    await _expire_summary(scout)
+    clock.advance(settings.summary_ttl_seconds + 1)
     await scout.summary()  # Scout re-ran A11EBEK
     await scout.orbits("A11EBEK")
     assert orbits_route.call_count == 2
     assert summary_route.call_count == 2
-
-
-async def _expire_summary(scout: ScoutClient) -> None:
-    clock = scout._clock
-    assert isinstance(clock, FakeClock)
-    clock.advance(scout.settings.summary_ttl_seconds + 1)
 
 
 async def test_object_data_expires_after_object_ttl(
