@@ -28,7 +28,7 @@ from tests.e2e.fake_discord import (
     RecordedRequest,
     _json_response,
 )
-from tests.e2e.fake_upstreams import FakeScout
+from tests.e2e.fake_upstreams import FakeScout, UpstreamRequest
 
 # When the request being handled arrived (headers read, before its body): set per aiohttp
 # handler task, so concurrent requests each keep their own.
@@ -178,11 +178,33 @@ def _too_many(retry_after: float, *, is_global: bool) -> web.Response:
 
 
 class BenchScout(FakeScout):
-    """Scout with 1000 sampled orbits (the recorded 50, repeated)."""
+    """Scout with 1000 sampled orbits (the recorded 50, repeated), and answers it has built
+    once served again as bytes: the fake's own work (copying 500 ephemeris records, dumping
+    JSON) runs on the same two cores as the bot and would be counted as the bot's."""
 
     def __init__(self, fixtures: Path, *, latency: float = 0.0) -> None:
         super().__init__(fixtures)
         self.latency = latency
+        self._built: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, bytes, str]] = {}
+
+    def answer(self, recorded: UpstreamRequest) -> web.Response:
+        if recorded.mode == "summary" or recorded.query.get("eph-start", "now") == "now":
+            return super().answer(recorded)  # changes with the list, or with the clock
+        key = (recorded.path, tuple(sorted(recorded.query.items())))
+        if key not in self._built:
+            built = super().answer(recorded)
+            assert isinstance(built.body, bytes)
+            self._built[key] = (built.status, built.body, built.content_type)
+        status, body, content_type = self._built[key]
+        return web.Response(status=status, body=body, content_type=content_type)
+
+    def add(self, designation: str, **fields: Any) -> dict[str, Any]:
+        self._built.clear()
+        return super().add(designation, **fields)
+
+    def update(self, designation: str, **fields: Any) -> dict[str, Any]:
+        self._built.clear()
+        return super().update(designation, **fields)
 
     def _sampled_orbits(self, n_orbits: str | None) -> dict[str, Any]:
         orbits = super()._sampled_orbits("1000")
