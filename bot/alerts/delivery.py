@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -97,7 +97,7 @@ class Deliverer:
         # After a channel fails, leave its later alerts for the next round so that they
         # are posted in order and a struggling channel is not hammered.
         held_back: set[int] = set()
-        for delivery in await self._store.due_deliveries():
+        async for delivery in self._due(held_back):
             channel_id = delivery.subscription.channel_id
             if channel_id in held_back:
                 continue
@@ -121,6 +121,22 @@ class Deliverer:
             else:
                 report.failed += 1
         return report
+
+    async def _due(self, held_back: set[int]) -> AsyncIterator[Delivery]:
+        """Every queued delivery, page after page: the store hands out a page at a time, and
+        an event for 1000 channels must not wait a poll interval for each further page."""
+        while True:
+            page = [
+                delivery
+                for delivery in await self._store.due_deliveries()
+                if delivery.subscription.channel_id not in held_back
+            ]
+            if not page:
+                return
+            for delivery in page:
+                yield delivery
+            # Each delivery of the page is now sent, failed or held back by its channel, so
+            # the next page holds only others: this ends.
 
     async def _deliver_one(self, delivery: Delivery) -> str:
         now = self._clock()
