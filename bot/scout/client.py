@@ -87,7 +87,7 @@ class ScoutClient:
         self._in_flight: dict[Hashable, asyncio.Task[Any]] = {}
         self._semaphore = asyncio.Semaphore(settings.max_in_flight)
         self._last_summary: Summary | None = None
-        self.upstream_calls = 0  # HTTP requests actually sent (for /about and benchmarks)
+        self.upstream_calls = 0  # HTTP requests actually sent (for benchmarks and tests)
 
     # --- public API ----------------------------------------------------------------------
 

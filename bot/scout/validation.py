@@ -86,28 +86,24 @@ def validate_designation(text: str) -> str:
 def parse_plot_kinds(text: str) -> frozenset[str]:
     """Plot kinds from "el", "ca:el", "el, sr" or "all"; duplicates are ignored."""
     words = [word for word in re.split(r"[:,;+\s]+", text.strip().lower()) if word]
-    if not words:
-        raise InvalidInput("Choose plot kinds: el (elements), ca (close approach), sr or all.")
-    if "all" in words:
-        if len(words) > 1:
-            raise InvalidInput("Choose `all` alone, or some of el, ca and sr.")
+    if words == ["all"]:
         return PLOT_KINDS
-    unknown = sorted(set(words) - PLOT_KINDS)
+    if "all" in words:
+        raise InvalidInput("Choose `all` alone, or some of el, ca and sr.")
+    return validate_plot_kinds(words)
+
+
+def validate_plot_kinds(kinds: Collection[str]) -> frozenset[str]:
+    """The kinds as a set; InvalidInput if empty or if one is not el, ca or sr."""
+    chosen = frozenset(kinds)
+    if not chosen:
+        raise InvalidInput("Choose plot kinds: el (elements), ca (close approach), sr or all.")
+    unknown = sorted(chosen - PLOT_KINDS)
     if unknown:
         raise InvalidInput(
             f"Unknown plot kind `{_shown(unknown[0])}`: choose el (orbital elements), "
             "ca (close approach), sr (systematic ranging) or all, joined with `:`."
         )
-    return frozenset(words)
-
-
-def validate_plot_kinds(kinds: Collection[str]) -> frozenset[str]:
-    chosen = frozenset(kinds)
-    if not chosen:
-        raise InvalidInput("Choose at least one plot kind: el, ca or sr.")
-    unknown = sorted(chosen - PLOT_KINDS)
-    if unknown:
-        raise InvalidInput(f"Unknown plot kind `{_shown(unknown[0])}`: choose el, ca or sr.")
     return chosen
 
 
