@@ -269,6 +269,8 @@ class ScoutClient:
                 failure = f"timed out ({type(exc).__name__})"
             except httpx.TransportError as exc:
                 failure = f"connection failed ({type(exc).__name__}: {exc})"
+            except httpx.RequestError as exc:  # an undecodable body, a redirect loop
+                raise ScoutBadResponse(f"{type(exc).__name__}: {exc}") from None
             else:
                 if response.status_code not in RETRYABLE_STATUS:
                     return response

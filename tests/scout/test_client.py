@@ -217,6 +217,19 @@ async def test_unreadable_answers_are_bad_responses_not_crashes(
     assert health.get(SCOUT).ok is False
 
 
+@pytest.mark.parametrize(
+    "failure", [httpx.DecodingError("bad gzip"), httpx.TooManyRedirects("loop")]
+)
+async def test_request_errors_that_retrying_cannot_mend_are_bad_responses(
+    mock: Any, scout: ScoutClient, clock: FakeClock, failure: Exception
+) -> None:
+    route = mock.get(BASE_URL).mock(side_effect=failure)
+
+    with pytest.raises(ScoutBadResponse):
+        await scout.object("ZTF10DD")
+    assert route.call_count == 1 and clock.sleeps == []
+
+
 # --- retries ---------------------------------------------------------------------------------
 
 
