@@ -297,7 +297,7 @@ class EphemerisQuery:
         start_time = _time_or_now(start, "start")
         stop_time = None if stop is None else _time_or_now(stop, "stop")
         if stop is not None and stop_time is None:
-            raise InvalidInput("The stop time must be a time, not `now`.")
+            raise InvalidInput("The stop time must be a date and time (UTC), not `now`.")
         for what, moment in (("start", start_time), ("stop", stop_time)):
             if moment is not None and abs(moment - now) > timedelta(days=MAX_EPHEMERIS_DAYS):
                 raise InvalidInput(
