@@ -43,7 +43,7 @@ PRUNE_EVERY = timedelta(hours=6)
 class SummarySource(Protocol):
     """What the watcher needs of the Scout client."""
 
-    async def summary(self) -> Summary: ...
+    async def summary(self, *, fresh: bool = False) -> Summary: ...
 
 
 class PollRejected(Exception):
@@ -142,7 +142,7 @@ class AlertWatcher:
         started = self._clock()
         self.status = replace(self.status, last_poll_at=started)
         try:
-            summary = await self._source.summary()
+            summary = await self._source.summary(fresh=True)
             objects = checked_objects(summary)
         except UpstreamError as exc:
             reason = getattr(exc, "reason", "") or str(exc)

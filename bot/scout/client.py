@@ -91,9 +91,13 @@ class ScoutClient:
 
     # --- public API ----------------------------------------------------------------------
 
-    async def summary(self) -> Summary:
-        """Every NEOCP object Scout has computed (cached about summary_ttl_seconds)."""
-        return await self._answer(("summary",), self._load_summary)
+    async def summary(self, *, fresh: bool = False) -> Summary:
+        """Every NEOCP object Scout has computed (cached about summary_ttl_seconds).
+
+        ``fresh`` skips the cache (the alert watcher must see each poll's own list) but
+        still shares a fetch already under way, which is as fresh as it gets.
+        """
+        return await self._answer(("summary",), self._load_summary, use_cache=not fresh)
 
     def cached_summary(self) -> Summary | None:
         """The last good summary, without I/O (for autocomplete); None before the first."""
@@ -152,13 +156,15 @@ class ScoutClient:
 
     # --- loading and caching -------------------------------------------------------------
 
-    async def _answer(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    async def _answer(
+        self, key: Hashable, load: Callable[[], Awaitable[T]], *, use_cache: bool = True
+    ) -> T:
         """The cached answer, the answer already being fetched, or a new fetch (single flight).
 
         The shared fetch runs as its own task, shielded: a caller that gives up (a Discord
         interaction that times out) does not cancel it for the others.
         """
-        cached = self._cache.get(key)
+        cached = self._cache.get(key) if use_cache else None
         if cached is not None:
             return cast(T, cached)
         task = self._in_flight.get(key)

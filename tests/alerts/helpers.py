@@ -68,15 +68,17 @@ class FakeScout:
     def __init__(self, *answers: Summary | BaseException) -> None:
         self.answers = list(answers)
         self.calls = 0
+        self.fresh_calls = 0
 
     def then(self, *answers: Summary | BaseException) -> FakeScout:
         """Script the next answers; the last one repeats once they are used up."""
         self.answers.extend(answers)
         return self
 
-    async def summary(self) -> Summary:
+    async def summary(self, *, fresh: bool = False) -> Summary:
         answer = self.answers[min(self.calls, len(self.answers) - 1)]
         self.calls += 1
+        self.fresh_calls += fresh
         if isinstance(answer, BaseException):
             raise answer
         return answer

@@ -138,6 +138,7 @@ async def test_one_upstream_request_a_cycle_whatever_the_number_of_subscribers(b
     for _ in range(3):
         await bot.cycle()
     assert bot.scout.calls == 3
+    assert bot.scout.fresh_calls == 3  # each poll sees Scout's own list, not a cached one
 
 
 async def test_an_update_and_a_removal_are_posted_with_what_changed(bot: Bot) -> None:

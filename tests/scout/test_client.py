@@ -439,6 +439,18 @@ async def test_at_most_max_in_flight_requests_reach_the_host(
     assert peak == 2
 
 
+async def test_a_fresh_summary_skips_the_cache_and_refreshes_it(
+    mock: Any, scout: ScoutClient
+) -> None:
+    route = mock.get(BASE_URL).mock(return_value=_json(SUMMARY))
+
+    await scout.summary()
+    await scout.summary(fresh=True)
+    assert route.call_count == 2
+    await scout.summary()
+    assert route.call_count == 2
+
+
 async def test_summary_lives_for_its_ttl(
     mock: Any, scout: ScoutClient, clock: FakeClock, settings: ScoutSettings
 ) -> None:
