@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot import __version__
@@ -57,52 +59,60 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    import discord
-
     from bot.client import ScoutBot
-    from bot.store import StoreError
 
     bot = ScoutBot(settings)
-    stop = asyncio.get_running_loop()
+    loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        stop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-    assert settings.discord.token is not None
-    try:
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    async with _start_failures_as_one_line():
         async with bot:
-            await bot.start(settings.discord.token.get_secret_value())
-    except discord.LoginFailure:
-        log.error("Discord refused the bot token: check DISCORD_TOKEN")
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        log.error("Discord refused the gateway intents this bot asked for")
-        return 1
-    except StoreError as exc:
-        log.error("database.url: %s", exc)
-        return 1
-    log.info("stopped")
-    return 0
+            await bot.start(_token(settings))
+        log.info("stopped")
+        return 0
+    return 1
 
 
 async def _sync(settings: Settings, guild_id: int | None) -> int:
-    import discord
-
     from bot.client import ScoutBot
 
     bot = ScoutBot(settings)
-    assert settings.discord.token is not None
-    try:
+    async with _start_failures_as_one_line():
         async with bot:
-            await bot.login(settings.discord.token.get_secret_value())
+            await bot.login(_token(settings))
             commands = await bot.sync_commands(guild_id)
+        where = f"server {guild_id}" if guild_id else "all servers (global; may take a while)"
+        names = ", ".join(command.name for command in commands)
+        print(f"registered {len(commands)} commands in {where}: {names}")
+        return 0
+    return 1
+
+
+def _token(settings: Settings) -> str:
+    assert settings.discord.token is not None  # main() checked
+    return settings.discord.token.get_secret_value()
+
+
+@contextlib.asynccontextmanager
+async def _start_failures_as_one_line() -> AsyncIterator[None]:
+    """What stops the bot from starting is an operator's problem: one line, no traceback."""
+    import aiohttp
+    import discord
+
+    from bot.store import StoreError
+
+    try:
+        yield
     except discord.LoginFailure:
         log.error("Discord refused the bot token: check DISCORD_TOKEN")
-        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error("Discord refused the gateway intents this bot asked for")
     except discord.HTTPException as exc:
-        log.error("Discord refused the command sync: %s", exc)
-        return 1
-    where = f"server {guild_id}" if guild_id else "all servers (global; may take a while)"
-    print(f"registered {len(commands)} commands in {where}: " + ", ".join(c.name for c in commands))
-    return 0
+        log.error("Discord refused a request at start: %s", exc)
+    except StoreError as exc:
+        log.error("database.url: %s", exc)
+    except (aiohttp.ClientError, OSError) as exc:
+        log.error("could not reach Discord: %s", exc)
 
 
 if __name__ == "__main__":

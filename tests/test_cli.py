@@ -83,3 +83,25 @@ def test_the_console_script_is_the_same_program(tmp_path: Path) -> None:
     module = run_cli("--help", cwd=tmp_path)
     assert script.returncode == module.returncode == 0
     assert script.stdout == module.stdout
+
+
+def test_discord_out_of_reach_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    # The e2e launcher points discord.py at an address where nothing listens.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SCOUTBOT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.e2e.launch"],
+        env={
+            **clean,
+            "PYTHONPATH": str(REPO),
+            "DISCORD_TOKEN": "secret-token-value",
+            "E2E_FAKE_DISCORD_URL": "http://127.0.0.1:9",
+        },
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "could not reach Discord" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "secret-token-value" not in result.stderr
