@@ -13,10 +13,11 @@ from pathlib import Path
 from bench.fakes import BenchScout, TimedDiscord
 from tests.conftest import FIXTURES
 from tests.e2e.fake_upstreams import FakeMpc
-from tests.e2e.harness import BotProcess, World, bot_environment, build_world
+from tests.e2e.harness import READY_LINE, BotProcess, World, bot_environment, build_world
 
 REAL_BOT = "tests.e2e.launch"  # the unmodified bot, pointed at the fakes
 BARE_BOT = "bench.bare_bot"
+SHORT_BUTTONS_BOT = "bench.launch_short_buttons"  # the real bot, buttons expiring sooner
 
 
 class BenchProcess(BotProcess):
@@ -48,7 +49,7 @@ class BenchProcess(BotProcess):
             stderr=asyncio.subprocess.STDOUT,
         )
         self._reader = asyncio.create_task(self._read(self._process))
-        await self.wait_log("connected as")
+        await self.wait_log(READY_LINE)
 
     def rss_bytes(self) -> int:
         """Resident set size now, from /proc (psutil is not a dependency)."""

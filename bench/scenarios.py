@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.fakes import GLOBAL_PER_SECOND, TimedDiscord
-from bench.process import BARE_BOT, Rig, rig
+from bench.launch_short_buttons import TIMEOUT_ENV
+from bench.process import BARE_BOT, REAL_BOT, SHORT_BUTTONS_BOT, Rig, rig
 from bench.stats import Timing
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
@@ -351,42 +352,68 @@ async def _fan_out(setup: Rig, channels: int, rate_limits: bool) -> FanOutResult
 class MemoryResult:
     idle_rss: int
     after_warmup_rss: int
+    half_rss: int  # after the first half of the commands
     after_rss: int
     commands: int
     peak_rss: int
 
+    @property
+    def half_commands(self) -> int:
+        return self.commands // 2
 
+
+# A busy channel: lookups and lists, answered from the cache as most are. /scout object
+# and /scout list answer with buttons that work for 10 minutes, so discord.py keeps their
+# views (and the messages they edit) that long: memory follows the commands of the last
+# 10 minutes.
 MEMORY_MIX = [
     ("object", {"designation": KNOWN}),
     ("list", {}),
     ("ephemeris", {"designation": KNOWN}),
     ("object", {"designation": "ZTF10DD"}),
 ]
+BUTTON_TIMEOUT = 15.0  # seconds, in the run that lets the buttons expire
 
 
-async def memory(commands: int, concurrency: int) -> MemoryResult:
-    """RSS idle after start, then after `commands` commands (cached answers, as in a busy
-    channel), sent `concurrency` at a time."""
-    async with rig() as setup:
+async def memory(
+    commands: int,
+    concurrency: int,
+    mix: list[tuple[str, dict[str, Any]]],
+    *,
+    button_timeout: float | None = None,
+) -> MemoryResult:
+    """RSS idle after start, then after each half of `commands` commands of `mix`, sent
+    `concurrency` at a time. With `button_timeout`, the bot's buttons expire after that many
+    seconds, and the second half starts once the first half's have expired."""
+    module, env = REAL_BOT, {}
+    if button_timeout is not None:
+        module, env = SHORT_BUTTONS_BOT, {TIMEOUT_ENV: str(button_timeout)}
+    async with rig(env, module=module) as setup:
         await asyncio.sleep(2.0)  # let start-up settle (the sync, the first heartbeats)
         idle = setup.bot.rss_bytes()
         warmup = min(1000, commands // 10)
-        await _command_batches(setup, warmup, concurrency)
+        await _command_batches(setup, warmup, concurrency, mix)
         after_warmup = setup.bot.rss_bytes()
-        await _command_batches(setup, commands - warmup, concurrency)
+        await _command_batches(setup, commands // 2 - warmup, concurrency, mix)
+        half = setup.bot.rss_bytes()
+        if button_timeout is not None:
+            await asyncio.sleep(button_timeout + 5.0)
+        await _command_batches(setup, commands - commands // 2, concurrency, mix)
         await asyncio.sleep(1.0)
         return MemoryResult(
-            idle, after_warmup, setup.bot.rss_bytes(), commands, setup.bot.peak_rss_bytes()
+            idle, after_warmup, half, setup.bot.rss_bytes(), commands, setup.bot.peak_rss_bytes()
         )
 
 
-async def _command_batches(setup: Rig, total: int, concurrency: int) -> None:
+async def _command_batches(
+    setup: Rig, total: int, concurrency: int, mix: list[tuple[str, dict[str, Any]]]
+) -> None:
     discord = setup.discord
     sent = 0
     while sent < total:
         batch = []
         for index in range(min(concurrency, total - sent)):
-            name, options = MEMORY_MIX[(sent + index) % len(MEMORY_MIX)]
+            name, options = mix[(sent + index) % len(mix)]
             batch.append(await command(discord, name, **options))
         await asyncio.gather(*(answered(discord, i, 1) for i in batch))
         sent += len(batch)
