@@ -2,25 +2,29 @@
 
 Every command checks its arguments first (InvalidInput, answered by the tree before any
 upstream call), then acknowledges with a public "thinking…", calls Scout, and answers with
-a followup. Errors are not caught here: the tree's on_error (and ScoutView.on_error for
-buttons) answers them ephemerally and logs them.
+a followup. Errors are not caught here: the tree's on_error answers them ephemerally and
+logs them, and the buttons hand theirs to the same ``answer_error``.
 
 One function per mode (``run_*``) does the work, so a button under ``/scout object`` and
-the command of the same name answer alike.
+the command of the same name answer alike. The buttons keep their state in their
+custom_id (``discord.ui.DynamicItem``), so they still work after the bot restarts.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ScoutBot, ScoutView
+from bot.client import ScoutBot, answer_error, send_ephemeral
+from bot.errors import InvalidInput, UserFacingError
 from bot.render.common import fmt_mag, fmt_score
 from bot.render.ephemeris import Pointing, ephemeris_reply, fov_reply
 from bot.render.listing import ListOptions, list_pages, select_objects
@@ -37,14 +41,13 @@ from bot.scout import (
     validate_designation,
     validate_orbit_count,
 )
+from bot.scout.validation import MAX_ORBITS
 
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[ScoutBot]
 
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
-PAGER_TIMEOUT_SECONDS = 600.0  # below the 15 minutes an interaction token lives
-OBJECT_VIEW_TIMEOUT_SECONDS = 600.0
 # What the Ephemeris button under /scout object asks for: tonight, hour by hour.
 BUTTON_EPHEMERIS_SPAN = timedelta(hours=24)
 BUTTON_EPHEMERIS_STEP = "1h"
@@ -94,8 +97,7 @@ async def send_replies(interaction: Interaction, replies: Sequence[Reply]) -> No
 async def run_object(interaction: Interaction, designation: str) -> None:
     await interaction.response.defer(thinking=True)
     obj = await interaction.client.scout.object(designation)
-    view = ObjectView(obj.designation)
-    view.message = await interaction.followup.send(embed=object_embed(obj), view=view, wait=True)
+    await interaction.followup.send(embed=object_embed(obj), view=object_view(obj.designation))
 
 
 async def run_ephemeris(interaction: Interaction, query: EphemerisQuery) -> None:
@@ -148,119 +150,302 @@ def button_ephemeris_query(designation: str, now: datetime | None = None) -> Eph
     )
 
 
-# --- views --------------------------------------------------------------------------------
+# --- buttons that outlive the process -----------------------------------------------------
+#
+# Everything a button needs is in its custom_id, and discord.py builds the item again from
+# that id at every press (DynamicItem): nothing is held in memory, nothing times out, and
+# the buttons on an embed posted before a restart or a deploy keep working.
 
 
-class ListPager(ScoutView):
-    """Previous/Next buttons over the pages of /scout list, for the person who asked."""
+class AnsweringButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"(?!)",  # a base only, never registered: its template matches nothing
+):
+    """A button whose failures are answered like a failing command's, never swallowed.
+
+    discord.py runs a dynamic item outside any View's error handling: an exception in
+    ``from_custom_id``, ``interaction_check`` or ``callback`` is only logged (see
+    ``ViewStore.schedule_dynamic_item_call``), and the observer sees "This interaction
+    failed". So the check and the press are wrapped here and every error goes through
+    ``answer_error``, and ``from_custom_id`` never raises: a custom_id it cannot use is
+    kept as ``problem`` and answered at the check.
+    """
+
+    problem: UserFacingError | None = None
+
+    async def interaction_check(self, interaction: Interaction, /) -> bool:  # type: ignore[override]
+        try:
+            if self.problem is not None:
+                raise self.problem
+            # The tree checks only commands: a button in a server the bot no longer
+            # serves is refused by the same policy and sentence.
+            await interaction.client.tree.interaction_check(interaction)
+            return await self.allowed(interaction)
+        except Exception as error:
+            await answer_error(interaction, error)
+            return False
+
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
+        try:
+            await self.pressed(interaction)
+        except Exception as error:
+            await answer_error(interaction, error)
+
+    async def allowed(self, interaction: Interaction) -> bool:
+        """Whether this user may press; answer them before returning False."""
+        return True
+
+    async def pressed(self, interaction: Interaction) -> None:
+        raise NotImplementedError
+
+
+class ObjectMode(StrEnum):
+    """What a button under /scout object asks for; the value is its part of the custom_id."""
+
+    EPHEMERIS = "eph"
+    PLOTS = "plots"
+    ORBITS = "orbits"
+    OBSERVATIONS = "obs"
+
+
+_OBJECT_BUTTONS: dict[ObjectMode, tuple[str, discord.ButtonStyle, str]] = {
+    ObjectMode.EPHEMERIS: ("Ephemeris", discord.ButtonStyle.primary, "🔭"),
+    ObjectMode.PLOTS: ("Plots", discord.ButtonStyle.secondary, "📈"),
+    ObjectMode.ORBITS: ("Orbits", discord.ButtonStyle.secondary, "🪐"),
+    ObjectMode.OBSERVATIONS: ("Observations", discord.ButtonStyle.secondary, "📄"),
+}
+
+
+def object_custom_id(mode: ObjectMode, designation: str) -> str:
+    """``scout:obj:<mode>:<designation>``, at most 24 characters."""
+    return f"scout:obj:{mode.value}:{designation}"
+
+
+class ObjectButton(
+    AnsweringButton,
+    # The designation part is loose on purpose: from_custom_id checks it with the
+    # commands' own rule and answers a sentence, where a non-match would be silence.
+    template=r"scout:obj:(?P<mode>eph|plots|orbits|obs):(?P<designation>[^:]{1,80})",
+):
+    """A button under /scout object: the same answer as the command of the same name."""
+
+    def __init__(self, designation: str, mode: ObjectMode) -> None:
+        label, style, emoji = _OBJECT_BUTTONS[mode]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                emoji=emoji,
+                custom_id=object_custom_id(mode, designation),
+            )
+        )
+        self.designation = designation
+        self.mode = mode
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ObjectButton:
+        button = cls(match["designation"], ObjectMode(match["mode"]))
+        try:
+            button.designation = validate_designation(match["designation"])
+        except InvalidInput as problem:
+            button.problem = problem
+        return button
+
+    async def pressed(self, interaction: Interaction) -> None:
+        if self.mode is ObjectMode.EPHEMERIS:
+            await run_ephemeris(interaction, button_ephemeris_query(self.designation))
+        elif self.mode is ObjectMode.PLOTS:
+            await run_plots(interaction, self.designation, PLOT_KINDS)
+        elif self.mode is ObjectMode.ORBITS:
+            await run_orbits(interaction, self.designation, MAX_ORBITS)
+        else:
+            await run_observations(interaction, self.designation)
+
+
+def object_view(designation: str) -> discord.ui.View:
+    """The four buttons under /scout object, for a checked designation."""
+    view = discord.ui.View(timeout=None)
+    for mode in ObjectMode:
+        view.add_item(ObjectButton(designation, mode))
+    return view
+
+
+class PagerRole(StrEnum):
+    """Which of the three pager buttons; the value is its part of the custom_id."""
+
+    PREVIOUS = "prev"
+    PAGE = "at"  # the page counter: disabled, a label only
+    NEXT = "next"
+
+
+_PAGER_STYLES = {
+    PagerRole.PREVIOUS: discord.ButtonStyle.secondary,
+    PagerRole.PAGE: discord.ButtonStyle.secondary,
+    PagerRole.NEXT: discord.ButtonStyle.primary,
+}
+_LIST_EXPIRED = "This list's buttons are out of date; run /scout list again."
+
+
+def list_custom_id(owner_id: int, options: ListOptions, page: int, role: PagerRole) -> str:
+    """``scout:list:<owner>:<page>:<sort>:<neo>:<pha>:<vmag>:<limit>:<role>``.
+
+    An unset filter is an empty part. ``repr`` of max_vmag reads back as the same float,
+    so a press filters exactly as the command did. At most 83 characters: a 20-digit
+    owner id, page 9999, "updated", 100, 100, a 22-character float, 200 and "next".
+    """
+    parts = (
+        owner_id,
+        page,
+        options.sort.value,
+        _blank(options.min_neo_score),
+        _blank(options.min_pha_score),
+        "" if options.max_vmag is None else repr(options.max_vmag),
+        _blank(options.limit),
+        role.value,
+    )
+    return "scout:list:" + ":".join(str(part) for part in parts)
+
+
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _optional_int(text: str) -> int | None:
+    return int(text) if text else None
+
+
+class ListPageButton(
+    AnsweringButton,
+    template=(
+        r"scout:list:(?P<owner>[0-9]{1,20}):(?P<page>[0-9]{1,4}):(?P<sort>[a-z]{1,10}):"
+        r"(?P<neo>[0-9]{0,3}):(?P<pha>[0-9]{0,3}):(?P<vmag>[0-9.eE+-]{0,24}):"
+        r"(?P<limit>[0-9]{0,3}):(?P<role>prev|at|next)"
+    ),
+):
+    """A button of the /scout list pager: shows page ``page`` of the list as it is now."""
 
     def __init__(
         self,
-        pages: Sequence[discord.Embed],
+        owner_id: int,
+        options: ListOptions,
+        page: int,
+        role: PagerRole,
         *,
-        owner: discord.abc.User,
-        timeout: float = PAGER_TIMEOUT_SECONDS,
+        label: str | None = None,
+        disabled: bool = False,
     ) -> None:
-        super().__init__(timeout=timeout)
-        if len(pages) < 2:
-            raise ValueError("a pager needs at least two pages")
-        self.pages = list(pages)
-        self.owner_id = owner.id
-        self.owner_name = owner.display_name
-        self.index = 0
-        self.message: discord.WebhookMessage | None = None
-        # The latest button press: editing through it works for 15 minutes from the press,
-        # when the token of the original command may have run out.
-        self.last_interaction: Interaction | None = None
-        self._update_buttons()
+        super().__init__(
+            discord.ui.Button(
+                label=label or role.value,
+                style=_PAGER_STYLES[role],
+                disabled=disabled,
+                custom_id=list_custom_id(owner_id, options, page, role),
+            )
+        )
+        self.owner_id = owner_id
+        self.options = options
+        self.page = page
+        self.role = role
 
-    def _update_buttons(self) -> None:
-        self.previous_page.disabled = self.index == 0
-        self.next_page.disabled = self.index >= len(self.pages) - 1
-        self.page_number.label = f"{self.index + 1}/{len(self.pages)}"
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ListPageButton:
+        owner_id, page, role = int(match["owner"]), int(match["page"]), PagerRole(match["role"])
+        try:
+            options = ListOptions.build(
+                sort=match["sort"],
+                min_neo_score=_optional_int(match["neo"]),
+                min_pha_score=_optional_int(match["pha"]),
+                max_vmag=float(match["vmag"]) if match["vmag"] else None,
+                limit=_optional_int(match["limit"]),
+            )
+        except (InvalidInput, ValueError):
+            # Only a custom_id from another version of the bot reads this way.
+            log.info("a /scout list button with options we cannot read: %s", match.string)
+            button = cls(owner_id, ListOptions(), page, role)
+            button.problem = InvalidInput(_LIST_EXPIRED)
+            return button
+        return cls(owner_id, options, page, role)
 
-    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+    async def allowed(self, interaction: Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await interaction.response.send_message(
-            f"Only {self.owner_name} can page this list; run /scout list for your own.",
-            ephemeral=True,
+        # A mention in an ephemeral answer shows the name and notifies nobody.
+        await send_ephemeral(
+            interaction,
+            f"Only <@{self.owner_id}> can page this list; run /scout list for your own.",
         )
         return False
 
-    async def _show(self, interaction: Interaction, index: int) -> None:
-        self.index = max(0, min(index, len(self.pages) - 1))
-        self._update_buttons()
-        self.last_interaction = interaction
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
-
-    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
-    async def previous_page(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        await self._show(interaction, self.index - 1)
-
-    @discord.ui.button(label="1/1", style=discord.ButtonStyle.secondary, disabled=True)
-    async def page_number(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        await interaction.response.defer()  # a label, never enabled
-
-    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.primary)
-    async def next_page(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        await self._show(interaction, self.index + 1)
-
-    async def on_timeout(self) -> None:
-        """Take the buttons away so nobody presses a dead one."""
-        try:
-            if self.last_interaction is not None:
-                await self.last_interaction.edit_original_response(view=None)
-            elif self.message is not None:
-                await self.message.edit(view=None)
-        except discord.HTTPException as exc:
-            log.info("could not remove the /scout list buttons: %s", exc)
+    async def pressed(self, interaction: Interaction) -> None:
+        # Scout may be asked again (the list is cached about a minute) and may take longer
+        # than the 3 s Discord gives for an answer: acknowledge first, then edit.
+        await interaction.response.defer()
+        summary = await interaction.client.scout.summary()
+        embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
+        await interaction.edit_original_response(embed=embed, view=view)
 
 
-class ObjectView(ScoutView):
-    """The buttons under /scout object: the same answers as the commands of the same name."""
+def list_page(
+    summary: Summary, options: ListOptions, *, owner_id: int, index: int
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """Page ``index`` of the list as it is now (the last one if the list has shrunk) and,
+    when there is more than one page, the pager under it."""
+    selected = select_objects(summary.objects, options)
+    pages = list_pages(selected, options, total=len(summary.objects))
+    index = max(0, min(index, len(pages) - 1))
+    if len(pages) == 1:
+        return pages[0], None
+    return pages[index], pager_view(owner_id, options, index, len(pages))
 
-    def __init__(self, designation: str, *, timeout: float = OBJECT_VIEW_TIMEOUT_SECONDS) -> None:
-        super().__init__(timeout=timeout)
-        self.designation = designation
-        self.message: discord.WebhookMessage | None = None
-        self.channel_message: discord.Message | None = None
 
-    def _pressed(self, interaction: Interaction) -> None:
-        # A message reached through the channel can still be edited after the command's
-        # token has run out (presses keep the view alive past the 15 minutes).
-        if interaction.message is not None:
-            self.channel_message = interaction.message
+def pager_view(owner_id: int, options: ListOptions, index: int, count: int) -> discord.ui.View:
+    """◀ Previous, the page counter, Next ▶. Each button names the page it shows, so the
+    three custom_ids differ (Discord requires it) and a press needs no memory."""
+    last = count - 1
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        ListPageButton(
+            owner_id,
+            options,
+            max(index - 1, 0),
+            PagerRole.PREVIOUS,
+            label="◀ Previous",
+            disabled=index == 0,
+        )
+    )
+    # The counter is a dynamic item too: a plain button would make discord.py keep this
+    # view in memory for good (timeout None), for a button nobody can press.
+    view.add_item(
+        ListPageButton(
+            owner_id, options, index, PagerRole.PAGE, label=f"{index + 1}/{count}", disabled=True
+        )
+    )
+    view.add_item(
+        ListPageButton(
+            owner_id,
+            options,
+            min(index + 1, last),
+            PagerRole.NEXT,
+            label="Next ▶",
+            disabled=index >= last,
+        )
+    )
+    return view
 
-    @discord.ui.button(label="Ephemeris", style=discord.ButtonStyle.primary, emoji="🔭")
-    async def ephemeris(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        self._pressed(interaction)
-        await run_ephemeris(interaction, button_ephemeris_query(self.designation))
 
-    @discord.ui.button(label="Plots", style=discord.ButtonStyle.secondary, emoji="📈")
-    async def plots(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        self._pressed(interaction)
-        await run_plots(interaction, self.designation, PLOT_KINDS)
-
-    @discord.ui.button(label="Orbits", style=discord.ButtonStyle.secondary, emoji="🪐")
-    async def orbits(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        self._pressed(interaction)
-        await run_orbits(interaction, self.designation, 1000)
-
-    @discord.ui.button(label="Observations", style=discord.ButtonStyle.secondary, emoji="📄")
-    async def observations(self, interaction: Interaction, _: discord.ui.Button[Any]) -> None:
-        self._pressed(interaction)
-        await run_observations(interaction, self.designation)
-
-    async def on_timeout(self) -> None:
-        for message in (self.message, self.channel_message):
-            if message is None:
-                continue
-            try:
-                await message.edit(view=None)
-                return
-            except discord.HTTPException as exc:
-                log.info("could not remove the /scout object buttons: %s", exc)
+DYNAMIC_ITEMS = (ObjectButton, ListPageButton)
 
 
 # --- the commands -------------------------------------------------------------------------
@@ -278,6 +463,13 @@ class Scout(
     def __init__(self, bot: ScoutBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def cog_load(self) -> None:
+        # From now on every press of a button of ours is answered, whenever it was posted.
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="list", description="The NEOCP objects Scout has computed")
     @app_commands.describe(
@@ -314,13 +506,11 @@ class Scout(
         )
         await interaction.response.defer(thinking=True)
         summary = await self.bot.scout.summary()
-        selected = select_objects(summary.objects, options)
-        pages = list_pages(selected, options, total=len(summary.objects))
-        if len(pages) == 1:
-            await interaction.followup.send(embed=pages[0])
-            return
-        pager = ListPager(pages, owner=interaction.user)
-        pager.message = await interaction.followup.send(embed=pages[0], view=pager, wait=True)
+        embed, pager = list_page(summary, options, owner_id=interaction.user.id, index=0)
+        if pager is None:
+            await interaction.followup.send(embed=embed)
+        else:
+            await interaction.followup.send(embed=embed, view=pager)
 
     @app_commands.command(name="object", description="An object's Scout record, with buttons")
     @app_commands.describe(designation=_DESIGNATION_HELP)

@@ -12,18 +12,30 @@ quietly, and coroutine methods are AsyncMocks that can be awaited and asserted o
 The interaction's response keeps state like Discord's: ``is_done()`` turns True once a
 response method (``defer``, ``send_message``, ``edit_message`` …) has been awaited, and a
 second response raises ``discord.InteractionResponded`` as the real library does.
+
+Buttons built on ``discord.ui.DynamicItem`` are pressed through discord.py's own dispatch
+(``press``): the message carries the components as Discord would send them back, and the
+item is rebuilt from its custom_id alone, as after a restart.
+
+    message = message_showing(sent["view"])
+    press = make_interaction(client=bot, kind=discord.InteractionType.component, message=message)
+    await press_button(press, "Orbits", DYNAMIC_ITEMS)
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock, create_autospec
 
 import discord
+from discord.components import ActionRow, Component, _component_factory
+from discord.ui.view import ViewStore
 
-from bot.client import ScoutBot
+from bot.client import ScoutBot, ScoutTree
 from bot.config import Settings
+from bot.guilds import GuildPolicy
 from bot.health import UpstreamHealth
 
 _ids = itertools.count(1_000_000_000_000_000)
@@ -88,10 +100,24 @@ def make_bot(*, scout: Any = None, settings: Settings | None = None, **services:
     bot = MagicMock(spec=ScoutBot)
     bot.settings = settings or Settings()
     bot.health = UpstreamHealth()
+    bot.guild_policy = GuildPolicy(bot.settings.discord.allowed_guilds)
+    bot.tree = make_tree()
     bot.scout = scout if scout is not None else MagicMock()
     for name, value in services.items():
         setattr(bot, name, value)
     return bot
+
+
+def make_tree() -> Any:
+    """A spec'd ScoutTree whose ``interaction_check`` is the real one (the server policy
+    of ``interaction.client.guild_policy``), for code that asks the tree as buttons do."""
+    tree = MagicMock(spec=ScoutTree)
+
+    async def interaction_check(interaction: discord.Interaction[Any]) -> bool:
+        return await ScoutTree.interaction_check(tree, interaction)
+
+    tree.interaction_check = AsyncMock(side_effect=interaction_check)
+    return tree
 
 
 def make_interaction(
@@ -117,7 +143,7 @@ def make_interaction(
     else:
         interaction.command = MagicMock(spec=discord.app_commands.Command)
         interaction.command.qualified_name = command_name
-    interaction.response = _make_response()
+    interaction.response = _make_response(kind)
     interaction.followup = MagicMock(spec=discord.Webhook)
     interaction.followup.send = AsyncMock(side_effect=lambda *a, **k: make_message())
     interaction.edit_original_response = AsyncMock()
@@ -126,16 +152,21 @@ def make_interaction(
     return interaction
 
 
-def _make_response() -> Any:
+def _make_response(kind: discord.InteractionType) -> Any:
     response = MagicMock(spec=discord.InteractionResponse)
     state: dict[str, Any] = {"done": False, "type": None}
+    # As discord.py decides: a button's plain defer() acknowledges without a new message
+    # ("thinking" only with thinking=True); a command's defer() is always "thinking".
+    silent_defer = kind in (discord.InteractionType.component, discord.InteractionType.modal_submit)
 
     def responder(name: str) -> AsyncMock:
         async def respond(*args: Any, **kwargs: Any) -> None:
             if state["done"]:
                 raise discord.InteractionResponded(MagicMock(spec=discord.Interaction))
             state["done"] = True
-            if name == "defer":
+            if name == "defer" and silent_defer and not kwargs.get("thinking", False):
+                state["type"] = discord.InteractionResponseType.deferred_message_update
+            elif name == "defer":
                 state["type"] = discord.InteractionResponseType.deferred_channel_message
             elif name == "send_message":
                 state["type"] = discord.InteractionResponseType.channel_message
@@ -157,3 +188,52 @@ def spec_scout_client() -> Any:
     from bot.scout import ScoutClient
 
     return create_autospec(ScoutClient, instance=True)
+
+
+# --- buttons that outlive the process (discord.ui.DynamicItem) ---------------------------
+
+
+def message_showing(view: discord.ui.View, *, message_id: int | None = None) -> Any:
+    """A message with this view's components as Discord sends them back with a press."""
+    message = make_channel_message(message_id=message_id)
+    message.flags = discord.MessageFlags()
+    message.components = [_component_factory(row) for row in view.to_components()]
+    return message
+
+
+def buttons_of(message: Any) -> list[discord.Button]:
+    """The message's buttons (discord.Button components, as a press carries them), in order."""
+
+    def walk(components: Iterable[Component]) -> Iterator[Component]:
+        for component in components:
+            if isinstance(component, ActionRow):
+                yield from walk(component.children)
+            else:
+                yield component
+
+    return [c for c in walk(message.components) if isinstance(c, discord.Button)]
+
+
+async def press_button(
+    interaction: Any, label: str, dynamic_items: Iterable[type[discord.ui.DynamicItem[Any]]]
+) -> None:
+    """Press the button labelled ``label`` on ``interaction.message`` as discord.py 2.7 does
+    for the dynamic items a bot registered: match the custom_id against each template,
+    rebuild the item with ``from_custom_id``, run its ``interaction_check``, then its
+    ``callback`` (``ViewStore.schedule_dynamic_item_call``, which logs and drops any
+    exception: whatever the user should see must be answered by the item itself)."""
+    button = next((b for b in buttons_of(interaction.message) if b.label == label), None)
+    assert button is not None, f"no button {label!r} on the message"
+    assert button.custom_id is not None and len(button.custom_id) <= 100
+    matching = [
+        (item, match)
+        for item in dynamic_items
+        if (match := item.__discord_ui_compiled_template__.fullmatch(button.custom_id))
+    ]
+    assert len(matching) == 1, f"{button.custom_id!r} must match one registered template"
+    ((item, match),) = matching
+    interaction.data = {"custom_id": button.custom_id, "component_type": button.type.value}
+    store = ViewStore(MagicMock())
+    await store.schedule_dynamic_item_call(
+        button.type.value, item, interaction, button.custom_id, match
+    )

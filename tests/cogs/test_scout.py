@@ -1,4 +1,5 @@
-"""/scout through its command callbacks, with spec'd Discord mocks and a fake Scout client.
+"""/scout through its command callbacks and its buttons, with spec'd Discord mocks and a
+fake Scout client. Buttons are pressed through discord.py's own dispatch of dynamic items.
 
 The fake is ``create_autospec(ScoutClient)``: a call with the wrong arguments fails as it
 would against the real client. Its answers are the recorded payloads, parsed.
@@ -6,33 +7,46 @@ would against the real client. Its answers are the recorded payloads, parsed.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
 from datetime import UTC, datetime
 from typing import Any
+from unittest.mock import MagicMock
 
 import discord
 import pytest
 
 from bot.client import answer_error
+from bot.config import Settings
 from bot.errors import InvalidInput
+from bot.guilds import REFUSAL
+from bot.render.listing import ListOptions
 from bot.scout import PLOT_KINDS, EphemerisQuery, ObjectNotFound, ScoutUnavailable
+from bot.scout.errors import UNAVAILABLE_MESSAGE
 from bot.scout.models import ObjectPlots, Summary
 from cogs.scout import (
     AUTOCOMPLETE_LIMIT,
-    ListPager,
-    ObjectView,
+    DYNAMIC_ITEMS,
+    ListPageButton,
+    ObjectButton,
+    ObjectMode,
+    PagerRole,
     Scout,
     button_ephemeris_query,
     designation_autocomplete,
     designation_choices,
+    list_custom_id,
+    object_custom_id,
+    object_view,
 )
 from tests.helpers import (
     make_bot,
-    make_channel_message,
     make_interaction,
     make_member,
+    message_showing,
+    press_button,
     spec_scout_client,
 )
 from tests.render.data import PNG, ephemeris, make_object, observations, orbits, summary
@@ -114,6 +128,18 @@ def test_the_commands_and_options_are_the_designs() -> None:
 # --- /scout list ----------------------------------------------------------------------------
 
 
+def _buttons(view: discord.ui.View) -> list[discord.ui.Button[Any]]:
+    """The view's buttons as they are sent (a dynamic item shows its wrapped button)."""
+    return [
+        child.item if isinstance(child, discord.ui.DynamicItem) else child
+        for child in view.children
+    ]
+
+
+def _labels(view: discord.ui.View) -> list[str | None]:
+    return [button.label for button in _buttons(view)]
+
+
 class TestList:
     async def test_pages_the_current_objects_for_the_person_who_asked(
         self, cog: Scout, interaction: Any, scout: Any
@@ -122,12 +148,13 @@ class TestList:
         _deferred_publicly(interaction)
         scout.summary.assert_awaited_once_with()
         sent = _sent(interaction)
-        assert sent["wait"] is True
+        assert sent["embed"].footer.text.startswith("Page 1/5")
         pager = sent["view"]
-        assert isinstance(pager, ListPager)
-        assert pager.owner_id == interaction.user.id
-        assert sent["embed"] is pager.pages[0]
-        assert pager.message is not None  # kept to take the buttons away on timeout
+        assert pager.timeout is None  # nothing to expire: the buttons carry their state
+        assert all(isinstance(child, ListPageButton) for child in pager.children)
+        assert {child.owner_id for child in pager.children} == {interaction.user.id}
+        assert _labels(pager) == ["◀ Previous", "1/5", "Next ▶"]
+        assert [button.disabled for button in _buttons(pager)] == [True, True, False]
 
     async def test_filters_reach_the_selection(
         self, cog: Scout, interaction: Any, scout: Any
@@ -158,67 +185,208 @@ class TestList:
 
 
 class TestPager:
-    def _pager(self, owner: Any) -> ListPager:
-        pages = [discord.Embed(title=f"page {n}") for n in range(1, 4)]
-        return ListPager(pages, owner=owner)
+    """Presses go through discord.py's dispatch of dynamic items, with nothing but the
+    message's components to go on: exactly the situation after a restart."""
 
-    async def test_the_owner_pages_forward_and_back_within_bounds(self) -> None:
-        owner = make_member(display_name="Ada")
-        pager = self._pager(owner)
-        assert pager.previous_page.disabled and not pager.next_page.disabled
-        press = make_interaction(user=owner, kind=discord.InteractionType.component)
-        assert await pager.interaction_check(press)
-        await pager.next_page.callback(press)
-        press.response.edit_message.assert_awaited_once()
-        assert press.response.edit_message.await_args.kwargs["embed"].title == "page 2"
-        assert pager.page_number.label == "2/3"
-        for _ in range(2):
-            await pager.next_page.callback(
-                make_interaction(user=owner, kind=discord.InteractionType.component)
-            )
-        assert pager.index == 2 and pager.next_page.disabled
+    async def _listed(self, cog: Scout, owner: Any, **options: Any) -> Any:
+        """The message /scout list posted for ``owner``, as a later press carries it."""
+        asked = make_interaction(client=cog.bot, user=owner)
+        await cog.list_objects.callback(cog, asked, **options)
+        return message_showing(_sent(asked)["view"])
 
-    async def test_someone_else_is_told_who_can_page(self) -> None:
-        pager = self._pager(make_member(display_name="Ada"))
-        stranger = make_interaction(user=make_member(), kind=discord.InteractionType.component)
-        assert not await pager.interaction_check(stranger)
-        stranger.response.send_message.assert_awaited_once()
-        args, kwargs = stranger.response.send_message.await_args
-        assert "Only Ada can page this" in args[0]
-        assert kwargs == {"ephemeral": True}
-        assert pager.index == 0
+    def _press(self, bot: Any, message: Any, user: Any, guild_id: int = 111) -> Any:
+        return make_interaction(
+            client=bot,
+            user=user,
+            kind=discord.InteractionType.component,
+            message=message,
+            guild_id=guild_id,
+        )
 
-    async def test_timeout_takes_the_buttons_away(self, cog: Scout, interaction: Any) -> None:
-        await cog.list_objects.callback(cog, interaction)
-        pager = _sent(interaction)["view"]
-        await pager.on_timeout()
-        pager.message.edit.assert_awaited_once_with(view=None)
-
-    async def test_after_a_press_the_timeout_edits_through_the_fresher_token(self) -> None:
-        owner = make_member()
-        pager = self._pager(owner)
-        press = make_interaction(user=owner, kind=discord.InteractionType.component)
-        await pager.next_page.callback(press)
-        await pager.on_timeout()
-        press.edit_original_response.assert_awaited_once_with(view=None)
-
-    async def test_a_failed_removal_is_logged_not_raised(
-        self, caplog: pytest.LogCaptureFixture
+    async def test_the_owner_turns_the_page_from_a_fresh_list(
+        self, cog: Scout, bot: Any, scout: Any
     ) -> None:
-        pager = self._pager(make_member())
-        pager.message = make_channel_message()
-        pager.message.edit.side_effect = discord.NotFound(MockResponse(404), "Unknown Message")
-        with caplog.at_level(logging.INFO, logger="cogs.scout"):
-            await pager.on_timeout()
-        assert "could not remove the /scout list buttons" in caplog.text
+        owner = make_member(name="ada")
+        press = self._press(bot, await self._listed(cog, owner), owner)
+        scout.summary.reset_mock()
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        # Acknowledged at once without a new message; Scout asked (its cache answers
+        # within a minute); the page edited in place.
+        press.response.defer.assert_awaited_once_with()
+        scout.summary.assert_awaited_once_with()
+        edit = press.edit_original_response.await_args.kwargs
+        assert edit["embed"].footer.text.startswith("Page 2/5")
+        assert _labels(edit["view"]) == ["◀ Previous", "2/5", "Next ▶"]
+        assert [button.disabled for button in _buttons(edit["view"])] == [False, True, False]
+
+    async def test_paging_back_and_to_the_end(self, cog: Scout, bot: Any) -> None:
+        owner = make_member()
+        message = await self._listed(cog, owner)
+        for label, expected in [("Next ▶", "2/5"), ("◀ Previous", "1/5")] + [("Next ▶", "")] * 4:
+            press = self._press(bot, message, owner)
+            await press_button(press, label, DYNAMIC_ITEMS)
+            view = press.edit_original_response.await_args.kwargs["view"]
+            message = message_showing(view)
+            if expected:
+                assert _labels(view)[1] == expected
+        assert _labels(view)[1] == "5/5"
+        assert [button.disabled for button in _buttons(view)] == [False, True, True]
+
+    async def test_the_options_of_the_command_hold_for_every_page(
+        self, cog: Scout, bot: Any
+    ) -> None:
+        owner = make_member()
+        message = await self._listed(cog, owner, sort="vmag", max_vmag=21.3, min_neo_score=50)
+        press = self._press(bot, message, owner)
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        embed = press.edit_original_response.await_args.kwargs["embed"]
+        assert "NEO ≥ 50 · V ≤ 21.3" in embed.description
+        assert "V, brightest first" in embed.description
+
+    async def test_the_page_counter_follows_the_list_as_it_is_now(
+        self, cog: Scout, bot: Any, scout: Any
+    ) -> None:
+        owner = make_member()
+        message = await self._listed(cog, owner)
+        scout.summary.return_value = Summary(data=summary().objects[:10])  # two pages now
+        press = self._press(bot, message, owner)
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        edit = press.edit_original_response.await_args.kwargs
+        assert edit["embed"].footer.text.startswith("Page 2/2")
+        assert _labels(edit["view"]) == ["◀ Previous", "2/2", "Next ▶"]
+
+    async def test_a_list_shrunk_to_one_page_loses_its_buttons(
+        self, cog: Scout, bot: Any, scout: Any
+    ) -> None:
+        owner = make_member()
+        message = await self._listed(cog, owner)
+        scout.summary.return_value = Summary(data=summary().objects[:3])
+        press = self._press(bot, message, owner)
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        edit = press.edit_original_response.await_args.kwargs
+        assert edit["view"] is None
+        assert len(edit["embed"].fields) == 3
+
+    async def test_someone_else_is_told_who_can_page(
+        self, cog: Scout, bot: Any, scout: Any
+    ) -> None:
+        owner = make_member(member_id=4242)
+        message = await self._listed(cog, owner)
+        scout.summary.reset_mock()
+        stranger = self._press(bot, message, make_member())
+        await press_button(stranger, "Next ▶", DYNAMIC_ITEMS)
+        stranger.response.send_message.assert_awaited_once_with(
+            "Only <@4242> can page this list; run /scout list for your own.", ephemeral=True
+        )
+        stranger.edit_original_response.assert_not_awaited()
+        scout.summary.assert_not_awaited()
+
+    async def test_scout_failing_on_a_press_is_answered_privately(
+        self, cog: Scout, bot: Any, scout: Any
+    ) -> None:
+        owner = make_member()
+        message = await self._listed(cog, owner)
+        scout.summary.side_effect = ScoutUnavailable("503")
+        press = self._press(bot, message, owner)
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        press.followup.send.assert_awaited_once_with(UNAVAILABLE_MESSAGE, ephemeral=True)
+        press.delete_original_response.assert_not_awaited()  # that is the list itself
+        press.edit_original_response.assert_not_awaited()
+
+    async def test_a_bug_on_a_press_is_answered_with_a_reference(
+        self, cog: Scout, bot: Any, scout: Any, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        owner = make_member()
+        message = await self._listed(cog, owner)
+        scout.summary.side_effect = ZeroDivisionError("boom")
+        press = self._press(bot, message, owner)
+        with caplog.at_level(logging.ERROR):
+            await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        answer = press.followup.send.await_args
+        assert "quote reference" in answer.args[0] and answer.kwargs == {"ephemeral": True}
+        assert "ZeroDivisionError" in caplog.text
+
+    async def test_a_button_in_a_server_no_longer_served_is_refused(self, scout: Any) -> None:
+        bot = make_bot(scout=scout, settings=Settings(discord={"allowed_guilds": [111]}))
+        cog = Scout(bot)
+        owner = make_member()
+        message = await self._listed(cog, owner)
+        scout.summary.reset_mock()
+        press = self._press(bot, message, owner, guild_id=999)
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        press.response.send_message.assert_awaited_once_with(REFUSAL, ephemeral=True)
+        scout.summary.assert_not_awaited()
 
 
-class MockResponse:
-    """The least of an aiohttp response that discord.HTTPException reads."""
+class TestPagerCustomId:
+    def _read_back(self, custom_id: str) -> ListPageButton:
+        match = ListPageButton.__discord_ui_compiled_template__.fullmatch(custom_id)
+        assert match is not None, custom_id
+        press = make_interaction(kind=discord.InteractionType.component)
+        return asyncio.run(ListPageButton.from_custom_id(press, MagicMock(), match))
 
-    def __init__(self, status: int) -> None:
-        self.status = status
-        self.reason = "test"
+    @pytest.mark.parametrize("vmag", [None, 19.5, 0.1 + 0.2, 1.2345678901234567e-05, 40.0])
+    def test_the_longest_fits_discords_100_characters_and_reads_back_exactly(
+        self, vmag: float | None
+    ) -> None:
+        options = ListOptions.build(
+            sort="updated", min_neo_score=100, min_pha_score=100, max_vmag=vmag, limit=200
+        )
+        custom_id = list_custom_id(2**64 - 1, options, 9999, PagerRole.NEXT)
+        assert len(custom_id) <= 100
+        button = self._read_back(custom_id)
+        assert button.problem is None
+        assert (button.owner_id, button.page, button.role) == (2**64 - 1, 9999, PagerRole.NEXT)
+        assert button.options == options
+
+    def test_no_filters_read_back_as_none(self) -> None:
+        custom_id = list_custom_id(42, ListOptions(), 0, PagerRole.PREVIOUS)
+        assert custom_id == "scout:list:42:0:neo:::::prev"
+        assert self._read_back(custom_id).options == ListOptions()
+
+    @pytest.mark.parametrize(
+        "custom_id",
+        ["scout:list:42:1:bogus:::::next", "scout:list:42:1:neo:::1.2.3::next"],
+    )
+    async def test_options_it_cannot_read_are_answered_not_dropped(
+        self, bot: Any, scout: Any, custom_id: str
+    ) -> None:
+        view = discord.ui.View()
+        view.add_item(discord.ui.Button(label="Next ▶", custom_id=custom_id))
+        press = make_interaction(
+            client=bot,
+            user=make_member(member_id=42),
+            kind=discord.InteractionType.component,
+            message=message_showing(view),
+        )
+        await press_button(press, "Next ▶", DYNAMIC_ITEMS)
+        press.response.send_message.assert_awaited_once_with(
+            "This list's buttons are out of date; run /scout list again.", ephemeral=True
+        )
+        scout.summary.assert_not_awaited()
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+async def test_the_buttons_are_registered_while_the_cog_is_loaded(cog: Scout, bot: Any) -> None:
+    await cog.cog_load()
+    bot.add_dynamic_items.assert_called_once_with(ObjectButton, ListPageButton)
+    await cog.cog_unload()
+    bot.remove_dynamic_items.assert_called_once_with(ObjectButton, ListPageButton)
+
+
+def test_every_custom_id_of_ours_matches_exactly_one_template() -> None:
+    ids = [object_custom_id(mode, "A11EBEK") for mode in ObjectMode] + [
+        list_custom_id(1, ListOptions(), 0, role) for role in PagerRole
+    ]
+    for custom_id in ids:
+        matching = [
+            item
+            for item in DYNAMIC_ITEMS
+            if item.__discord_ui_compiled_template__.fullmatch(custom_id)
+        ]
+        assert len(matching) == 1, custom_id
 
 
 # --- autocomplete ---------------------------------------------------------------------------
@@ -266,9 +434,14 @@ class TestObject:
         sent = _sent(interaction)
         assert sent["embed"].url == "https://cneos.jpl.nasa.gov/scout/#/object/A11EBEK"
         view = sent["view"]
-        assert isinstance(view, ObjectView)
-        labels = [item.label for item in view.children if isinstance(item, discord.ui.Button)]
-        assert labels == ["Ephemeris", "Plots", "Orbits", "Observations"]
+        assert view.timeout is None
+        assert _labels(view) == ["Ephemeris", "Plots", "Orbits", "Observations"]
+        assert [button.custom_id for button in _buttons(view)] == [
+            "scout:obj:eph:A11EBEK",
+            "scout:obj:plots:A11EBEK",
+            "scout:obj:orbits:A11EBEK",
+            "scout:obj:obs:A11EBEK",
+        ]
 
     async def test_a_bad_designation_is_refused_before_scout_is_asked(
         self, cog: Scout, interaction: Any, scout: Any
@@ -291,33 +464,33 @@ class TestObject:
 
 
 class TestObjectButtons:
-    def _view_and_press(self, bot: Any) -> tuple[ObjectView, Any]:
-        view = ObjectView("A11EBEK")
-        press = make_interaction(
-            client=bot, kind=discord.InteractionType.component, message=make_channel_message()
+    """Presses through discord.py's dispatch of dynamic items: the item is rebuilt from
+    the custom_id on the message, as it is after a restart."""
+
+    def _press(self, bot: Any, designation: str = "A11EBEK") -> Any:
+        return make_interaction(
+            client=bot,
+            kind=discord.InteractionType.component,
+            message=message_showing(object_view(designation)),
         )
-        return view, press
 
     async def test_plots_button_answers_like_the_command_with_every_kind(
         self, bot: Any, scout: Any
     ) -> None:
-        view, press = self._view_and_press(bot)
-        await view.plots.callback(press)
+        press = self._press(bot)
+        await press_button(press, "Plots", DYNAMIC_ITEMS)
         _deferred_publicly(press)
         scout.plots.assert_awaited_once_with("A11EBEK", PLOT_KINDS)
         assert [f.filename for f in _sent(press)["files"]] == ["A11EBEK_qr_e.png"]
 
     async def test_orbits_and_observations_buttons(self, bot: Any, scout: Any) -> None:
-        view, press = self._view_and_press(bot)
-        await view.orbits.callback(press)
+        await press_button(self._press(bot), "Orbits", DYNAMIC_ITEMS)
         scout.orbits.assert_awaited_once_with("A11EBEK", 1000)
-        view, press = self._view_and_press(bot)
-        await view.observations.callback(press)
+        await press_button(self._press(bot), "Observations", DYNAMIC_ITEMS)
         scout.observations.assert_awaited_once_with("A11EBEK")
 
     async def test_ephemeris_button_asks_for_a_day_hour_by_hour(self, bot: Any, scout: Any) -> None:
-        view, press = self._view_and_press(bot)
-        await view.ephemeris.callback(press)
+        await press_button(self._press(bot), "Ephemeris", DYNAMIC_ITEMS)
         query = scout.ephemeris.await_args.args[0]
         assert isinstance(query, EphemerisQuery)
         assert query.designation == "A11EBEK" and query.step == "1h"
@@ -327,13 +500,35 @@ class TestObjectButtons:
         query = button_ephemeris_query("A11EBEK", now=datetime(2026, 7, 12, 23, 59, tzinfo=UTC))
         assert query.starts_now and query.obs_code == "500"
 
-    async def test_timeout_removes_the_buttons_even_after_the_token_ran_out(self, bot: Any) -> None:
-        view, press = self._view_and_press(bot)
-        view.message = make_channel_message()
-        view.message.edit.side_effect = discord.HTTPException(MockResponse(401), "expired")
-        await view.observations.callback(press)
-        await view.on_timeout()
-        press.message.edit.assert_awaited_once_with(view=None)
+    async def test_anyone_may_press_them(self, bot: Any, scout: Any) -> None:
+        press = self._press(bot)
+        press.user = make_member(name="someone else")
+        await press_button(press, "Observations", DYNAMIC_ITEMS)
+        scout.observations.assert_awaited_once_with("A11EBEK")
+
+    async def test_scout_failing_on_a_press_is_answered_privately(
+        self, bot: Any, scout: Any
+    ) -> None:
+        scout.orbits.side_effect = ObjectNotFound("A11EBEK")
+        press = self._press(bot)
+        await press_button(press, "Orbits", DYNAMIC_ITEMS)
+        # As for the command: the public "thinking…" goes, a private sentence comes.
+        press.delete_original_response.assert_awaited_once()
+        (message,), kwargs = press.followup.send.await_args
+        assert "A11EBEK" in message and kwargs == {"ephemeral": True}
+
+    async def test_a_custom_id_with_no_designation_in_it_is_answered(
+        self, bot: Any, scout: Any
+    ) -> None:
+        view = discord.ui.View()
+        view.add_item(discord.ui.Button(label="Orbits", custom_id="scout:obj:orbits:2024 AB!"))
+        press = make_interaction(
+            client=bot, kind=discord.InteractionType.component, message=message_showing(view)
+        )
+        await press_button(press, "Orbits", DYNAMIC_ITEMS)
+        (message,), kwargs = press.response.send_message.await_args
+        assert "not a NEOCP designation" in message and kwargs == {"ephemeral": True}
+        scout.orbits.assert_not_awaited()
 
 
 # --- /scout ephemeris and /scout fov --------------------------------------------------------
