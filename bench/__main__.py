@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import platform
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -61,6 +62,24 @@ def machine() -> str:
     )
 
 
+def code_version() -> str:
+    """The commit measured, and which of the bot's files differ from it (a shared tree)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "bot", "cogs"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    dirty = [line[3:] for line in changed if line.strip()]
+    return head + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -92,7 +111,7 @@ async def run(parts: list[str], sizes: Sizes, table: Table) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if "ack" in parts:
         table.section(f"Acknowledgement: interaction -> callback ({sizes.ack_runs} runs each)")
-        ack = await scenarios.acknowledgement(sizes.ack_runs)
+        ack = await scenarios.acknowledgement(sizes.ack_runs, sizes.concurrent)
         results["ack"] = asdict(ack)
         for name, ours in ack.ours.items():
             bare = ack.bare[name]
@@ -110,6 +129,16 @@ async def run(parts: list[str], sizes: Sizes, table: Table) -> dict[str, Any]:
                 "within 2x",
                 verdict(ratio <= ACK_RATIO_TARGET and ratio99 <= ACK_RATIO_TARGET),
             )
+        table.add(
+            f"{ack.burst} /scout object at once: ours p50 / p99",
+            f"{ms(ack.burst_ours.p50)} / {ms(ack.burst_ours.p99)}",
+        )
+        table.add(
+            "  bare bot p50 / p99; ratio p50, p99",
+            f"{ms(ack.burst_bare.p50)} / {ms(ack.burst_bare.p99)}; "
+            f"{ack.burst_ours.p50 / ack.burst_bare.p50:.2f}x, "
+            f"{ack.burst_ours.p99 / ack.burst_bare.p99:.2f}x",
+        )
     if "answers" in parts:
         table.section(
             f"Answer overhead: last followup - Scout's fixed latency ({sizes.answer_runs} runs)"
@@ -195,6 +224,7 @@ async def run(parts: list[str], sizes: Sizes, table: Table) -> dict[str, Any]:
         results["memory_buttons_expiring"] = asdict(expiring)
         half = expiring.half_commands
         again = expiring.after_rss / expiring.half_rss - 1
+        print(f"  ({expiring.note or 'the launcher said nothing'})")
         table.add(
             f"buttons expiring after {BUTTON_TIMEOUT:.0f} s: {half} commands",
             f"{mib(expiring.half_rss)} ({expiring.half_rss / expiring.idle_rss - 1:+.0%} on idle)",
@@ -220,12 +250,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     sizes = Sizes.quick() if args.quick else Sizes.full()
     print(f"machine: {machine()}")
+    print(f"code: {code_version()}")
     started = time.monotonic()
     table = Table()
     results = asyncio.run(run(parts, sizes, table))
     print(f"\n{time.monotonic() - started:.0f} s in all")
     if args.json:
         results["machine"] = machine()
+        results["code"] = code_version()
         results["sizes"] = asdict(sizes)
         args.json.write_text(json.dumps(results, indent=2, default=_plain))
     return 0

@@ -86,15 +86,31 @@ async def settle_answers(discord: TimedDiscord, interaction: FakeInteraction) ->
 class AckResult:
     ours: dict[str, Timing]
     bare: dict[str, Timing]
+    burst: int
+    burst_ours: Timing
+    burst_bare: Timing
 
 
-async def acknowledgement(runs: int) -> AckResult:
-    """Interaction sent -> callback received, one command at a time on an idle bot."""
+async def acknowledgement(runs: int, burst: int) -> AckResult:
+    """Interaction sent -> callback received, one command at a time on an idle bot; then
+    `burst` /scout object sent at once (an alert went out and everyone looks)."""
     async with rig() as setup:
         ours = await _ack_runs(setup, runs, wait_answers=True)
+        burst_ours = await _ack_burst(setup, burst, wait_answers=True)
     async with rig(module=BARE_BOT) as setup:
         bare = await _ack_runs(setup, runs, wait_answers=False)
-    return AckResult(ours, bare)
+        burst_bare = await _ack_burst(setup, burst, wait_answers=False)
+    return AckResult(ours, bare, burst, burst_ours, burst_bare)
+
+
+async def _ack_burst(setup: Rig, count: int, *, wait_answers: bool) -> Timing:
+    discord = setup.discord
+    interactions = [await command(discord, "object", designation=KNOWN) for _ in range(count)]
+    times = await asyncio.gather(*(acked(discord, i) for i in interactions))
+    if wait_answers:
+        await asyncio.gather(*(answered(discord, i, 1) for i in interactions))
+    discord.forget()
+    return Timing.of(times)
 
 
 async def _ack_runs(setup: Rig, runs: int, *, wait_answers: bool) -> dict[str, Timing]:
@@ -356,6 +372,7 @@ class MemoryResult:
     after_rss: int
     commands: int
     peak_rss: int
+    note: str = ""  # what the short-buttons launcher patched
 
     @property
     def half_commands(self) -> int:
@@ -396,12 +413,20 @@ async def memory(
         after_warmup = setup.bot.rss_bytes()
         await _command_batches(setup, commands // 2 - warmup, concurrency, mix)
         half = setup.bot.rss_bytes()
-        if button_timeout is not None:
+        nothing_held = any("no timed views" in line for line in setup.bot.lines)
+        if button_timeout is not None and not nothing_held:
             await asyncio.sleep(button_timeout + 5.0)
         await _command_batches(setup, commands - commands // 2, concurrency, mix)
         await asyncio.sleep(1.0)
+        note = next((line.strip() for line in setup.bot.lines if line.startswith("bench:")), "")
         return MemoryResult(
-            idle, after_warmup, half, setup.bot.rss_bytes(), commands, setup.bot.peak_rss_bytes()
+            idle,
+            after_warmup,
+            half,
+            setup.bot.rss_bytes(),
+            commands,
+            setup.bot.peak_rss_bytes(),
+            note,
         )
 
 
