@@ -1,6 +1,6 @@
 """/scout, through Discord, against the fake Scout: every subcommand's answer, its refusals
-before any upstream call, its buttons and autocomplete, and Scout's failures answered
-privately without a traceback."""
+before any upstream call, its buttons (still working after the bot restarts) and
+autocomplete, and Scout's failures answered privately without a traceback."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ import pytest
 from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import (
     DEFERRED_CHANNEL_MESSAGE,
-    UPDATE_MESSAGE,
+    DEFERRED_UPDATE_MESSAGE,
     FakeDiscord,
     FakeInteraction,
     FakeMessage,
+    FakeUser,
 )
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import GENERAL, MODERATOR, OBSERVER, TEAM_GUILD, BotProcess
@@ -91,10 +92,8 @@ async def test_list_pages_through_the_neocp_with_buttons(
     first_page = page.text
     assert "Next ▶" in [b.get("label") for b in page.buttons]
 
-    click = await fake_discord.click(page, "Next ▶", user=OBSERVER)
-    await fake_discord.wait_for(lambda: click.callbacks, "the page to turn")
-    assert click.callback_types == [UPDATE_MESSAGE]
-    assert page.edits == 1
+    await fake_discord.click(page, "Next ▶", user=OBSERVER)
+    await fake_discord.wait_for(lambda: page.edits == 1, "the page to turn")
     assert page.text != first_page and "2/" in page.text
 
 
@@ -300,4 +299,77 @@ async def test_a_hanging_scout_is_given_up_on_in_time(
 
 
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:
+    assert bot.problems() == []
+
+
+# --------------------------------------------------------------------------- buttons and restarts
+
+
+async def turned(discord: FakeDiscord, page: FakeMessage, label: str, user: FakeUser) -> None:
+    """Press a pager button and wait for the page to change in place."""
+    edits = page.edits
+    click = await discord.click(page, label, user=user)
+    await discord.wait_for(lambda: page.edits > edits, f"{label!r} to turn the page")
+    # Acknowledged without a new message, then the list message edited.
+    assert click.callback_types == [DEFERRED_UPDATE_MESSAGE]
+    assert click.followup_ids == []
+
+
+async def test_object_buttons_still_answer_after_a_restart(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    record = await fake_discord.answer(await scout(fake_discord, "object", designation=KNOWN))
+    await bot.restart()
+    mark = fake_scout.count()
+    click = await fake_discord.click(record, "Orbits", user=MODERATOR)  # anyone may press
+    answer = await fake_discord.answer(click)
+    assert not answer.ephemeral
+    assert any(r.query.get("tdes") == KNOWN for r in fake_scout.since(mark))
+    assert answer.file(".csv").text.count("\n") >= 50
+    click = await fake_discord.click(record, "Observations")
+    assert KNOWN in (await fake_discord.answer(click)).file(".txt").text
+
+
+async def test_the_list_pages_on_after_a_restart_for_its_owner_only(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    page = await fake_discord.answer(await scout(fake_discord, "list", sort="vmag", limit=20))
+    assert "1/3" in page.text
+    await turned(fake_discord, page, "Next ▶", OBSERVER)
+    second = page.text
+    await bot.restart()
+
+    await turned(fake_discord, page, "Next ▶", OBSERVER)
+    assert "3/3" in page.text and "Page 3/3" in page.text
+    assert "V, brightest first" in page.text  # the command's options, kept in the buttons
+    assert {b["label"]: b.get("disabled", False) for b in page.buttons} == {
+        "◀ Previous": False,
+        "3/3": True,
+        "Next ▶": True,
+    }
+    await turned(fake_discord, page, "◀ Previous", OBSERVER)
+    assert page.text == second
+
+    edits = page.edits
+    click = await fake_discord.click(page, "Next ▶", user=MODERATOR)
+    refusal = await fake_discord.answer(click)
+    assert refusal.ephemeral and f"<@{OBSERVER.id}>" in refusal.text
+    assert page.edits == edits
+
+
+async def test_a_button_press_scout_fails_is_answered_privately(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    record = await fake_discord.answer(
+        await scout(fake_discord, "object", designation="P12o2DL"), within=15.0
+    )
+    fake_scout.fail(Failure.SERVER_ERROR, times=None)
+    click = await fake_discord.click(record, "Observations")
+    answer = await fake_discord.answer(click, within=15.0)
+    assert answer.ephemeral and "Scout" in answer.text
+    original = fake_discord.messages[click.original_id] if click.original_id else None
+    assert original is None or original.deleted, "no public 'thinking...' left"
+
+
+async def test_the_log_shows_no_tracebacks_after_the_button_scenarios(bot: BotProcess) -> None:
     assert bot.problems() == []
