@@ -180,16 +180,46 @@ class NotServedHere(app_commands.CheckFailure):
         self.message = message
 
 
-class ScoutView(discord.ui.View):
-    """Base for our views: a failing button is answered like a failing command."""
+class AnsweringButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"(?!)",  # a base only, never registered: its template matches nothing
+):
+    """A button whose failures are answered like a failing command's, never swallowed.
 
-    async def on_error(
-        self,
-        interaction: discord.Interaction[ScoutBot],  # type: ignore[override]
-        error: Exception,
-        item: discord.ui.Item[Any],
-    ) -> None:
-        await answer_error(interaction, error)
+    discord.py runs a dynamic item outside any View's error handling: an exception in
+    ``from_custom_id``, ``interaction_check`` or ``callback`` is only logged (see
+    ``ViewStore.schedule_dynamic_item_call``), and the observer sees "This interaction
+    failed". So the check and the press are wrapped here and every error goes through
+    ``answer_error``, and ``from_custom_id`` never raises: a custom_id it cannot use is
+    kept as ``problem`` and answered at the check.
+    """
+
+    problem: UserFacingError | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction[ScoutBot], /) -> bool:  # type: ignore[override]
+        try:
+            if self.problem is not None:
+                raise self.problem
+            # The tree checks only commands: a button in a server the bot no longer
+            # serves is refused by the same policy and sentence.
+            await interaction.client.tree.interaction_check(interaction)
+            return await self.allowed(interaction)
+        except Exception as error:
+            await answer_error(interaction, error)
+            return False
+
+    async def callback(self, interaction: discord.Interaction[ScoutBot]) -> None:  # type: ignore[override]
+        try:
+            await self.pressed(interaction)
+        except Exception as error:
+            await answer_error(interaction, error)
+
+    async def allowed(self, interaction: discord.Interaction[ScoutBot]) -> bool:
+        """Whether this user may press; answer them before returning False."""
+        return True
+
+    async def pressed(self, interaction: discord.Interaction[ScoutBot]) -> None:
+        raise NotImplementedError
 
 
 async def answer_error(interaction: discord.Interaction[Any], error: BaseException) -> None:

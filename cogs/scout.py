@@ -23,8 +23,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ScoutBot, answer_error, send_ephemeral
-from bot.errors import InvalidInput, UserFacingError
+from bot.client import AnsweringButton, ScoutBot, send_ephemeral
+from bot.errors import InvalidInput
 from bot.render.common import fmt_mag, fmt_score
 from bot.render.ephemeris import Pointing, ephemeris_reply, fov_reply
 from bot.render.listing import ListOptions, list_pages, select_objects
@@ -155,48 +155,6 @@ def button_ephemeris_query(designation: str, now: datetime | None = None) -> Eph
 # Everything a button needs is in its custom_id, and discord.py builds the item again from
 # that id at every press (DynamicItem): nothing is held in memory, nothing times out, and
 # the buttons on an embed posted before a restart or a deploy keep working.
-
-
-class AnsweringButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=r"(?!)",  # a base only, never registered: its template matches nothing
-):
-    """A button whose failures are answered like a failing command's, never swallowed.
-
-    discord.py runs a dynamic item outside any View's error handling: an exception in
-    ``from_custom_id``, ``interaction_check`` or ``callback`` is only logged (see
-    ``ViewStore.schedule_dynamic_item_call``), and the observer sees "This interaction
-    failed". So the check and the press are wrapped here and every error goes through
-    ``answer_error``, and ``from_custom_id`` never raises: a custom_id it cannot use is
-    kept as ``problem`` and answered at the check.
-    """
-
-    problem: UserFacingError | None = None
-
-    async def interaction_check(self, interaction: Interaction, /) -> bool:  # type: ignore[override]
-        try:
-            if self.problem is not None:
-                raise self.problem
-            # The tree checks only commands: a button in a server the bot no longer
-            # serves is refused by the same policy and sentence.
-            await interaction.client.tree.interaction_check(interaction)
-            return await self.allowed(interaction)
-        except Exception as error:
-            await answer_error(interaction, error)
-            return False
-
-    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
-        try:
-            await self.pressed(interaction)
-        except Exception as error:
-            await answer_error(interaction, error)
-
-    async def allowed(self, interaction: Interaction) -> bool:
-        """Whether this user may press; answer them before returning False."""
-        return True
-
-    async def pressed(self, interaction: Interaction) -> None:
-        raise NotImplementedError
 
 
 class ObjectMode(StrEnum):

@@ -12,9 +12,9 @@ import pytest
 from discord import app_commands
 
 from bot.client import (
+    AnsweringButton,
     NotServedHere,
     ScoutBot,
-    ScoutView,
     explain_error,
     extension_names,
     send_ephemeral,
@@ -225,9 +225,21 @@ class TestCommands:
             assert payload["integration_types"] == [0], command.name  # no user installs
 
 
-class TestViews:
-    async def test_a_failing_button_is_answered_like_a_failing_command(self) -> None:
-        view = ScoutView()
-        interaction = make_interaction()
-        await view.on_error(interaction, InvalidInput("Pick a page."), MagicMock())
+class _FailingButton(AnsweringButton, template=r"test:fail"):
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(custom_id="test:fail"))
+
+    async def pressed(self, interaction: Any) -> None:
+        raise InvalidInput("Pick a page.")
+
+
+class TestButtons:
+    async def test_a_failing_button_is_answered_like_a_failing_command(self, bot: ScoutBot) -> None:
+        interaction = make_interaction(client=bot)
+        await _FailingButton().callback(interaction)
         interaction.response.send_message.assert_awaited_once_with("Pick a page.", ephemeral=True)
+
+    async def test_a_button_in_a_server_no_longer_served_is_refused(self, bot: ScoutBot) -> None:
+        interaction = make_interaction(client=bot, guild_id=999)
+        assert not await _FailingButton().interaction_check(interaction)
+        interaction.response.send_message.assert_awaited_once_with(REFUSAL, ephemeral=True)
