@@ -48,11 +48,12 @@ class AlertFilter(BaseModel):
 
     def admits(self, obj: ScoutObject) -> bool:
         """Does the object meet every threshold?"""
-        return (
-            _at_least(obj.neo_score, self.min_neo_score)
-            and _at_least(obj.pha_score, self.min_pha_score)
-            and _at_least(obj.rating, self.min_rating)
-            and (self.max_vmag is None or (obj.vmag is not None and obj.vmag <= self.max_vmag))
+        return meets_thresholds(
+            obj,
+            min_neo_score=self.min_neo_score,
+            min_pha_score=self.min_pha_score,
+            max_vmag=self.max_vmag,
+            min_rating=self.min_rating,
         )
 
     def wants(self, event: NeocpEvent) -> bool:
@@ -89,6 +90,27 @@ _EVENT_WORDS: dict[EventSelection, str] = {
     EventSelection.NEW_UPDATES: "new and updated",
     EventSelection.NEW_REMOVALS: "new and removed",
 }
+
+
+def meets_thresholds(
+    obj: ScoutObject,
+    *,
+    min_neo_score: int | None = None,
+    min_pha_score: int | None = None,
+    max_vmag: float | None = None,
+    min_rating: int | None = None,
+) -> bool:
+    """Does the object meet every threshold set (None = any)? Shared by alerts and /scout list.
+
+    A value Scout has not given does not meet a threshold set on it: "NEO >= 80" must
+    not let through an object whose score nobody knows.
+    """
+    return (
+        _at_least(obj.neo_score, min_neo_score)
+        and _at_least(obj.pha_score, min_pha_score)
+        and _at_least(obj.rating, min_rating)
+        and (max_vmag is None or (obj.vmag is not None and obj.vmag <= max_vmag))
+    )
 
 
 def _at_least(value: int | None, minimum: int | None) -> bool:

@@ -11,6 +11,7 @@ from enum import StrEnum
 import discord
 
 from bot.errors import InvalidInput
+from bot.neocp.filters import meets_thresholds
 from bot.render.common import (
     COLOUR_LOW,
     DATA_FOOTER,
@@ -122,15 +123,12 @@ def select_objects(objects: Sequence[ScoutObject], options: ListOptions) -> list
 
 
 def _passes(obj: ScoutObject, options: ListOptions) -> bool:
-    if options.min_neo_score is not None and (
-        obj.neo_score is None or obj.neo_score < options.min_neo_score
-    ):
-        return False
-    if options.min_pha_score is not None and (
-        obj.pha_score is None or obj.pha_score < options.min_pha_score
-    ):
-        return False
-    return options.max_vmag is None or (obj.vmag is not None and obj.vmag <= options.max_vmag)
+    return meets_thresholds(
+        obj,
+        min_neo_score=options.min_neo_score,
+        min_pha_score=options.min_pha_score,
+        max_vmag=options.max_vmag,
+    )
 
 
 def _descending(value: float | None) -> float:
