@@ -16,6 +16,7 @@ import os
 import platform
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from bench import scenarios
 from bench.scenarios import BUTTON_TIMEOUT
 from bench.stats import Timing, mib, ms
 
-PARTS = ("ack", "answers", "alerts", "memory")
+PARTS = ("ack", "answers", "alerts", "memory", "scout")
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,19 @@ async def run(parts: list[str], sizes: Sizes, table: Table) -> dict[str, Any]:
             "growth <= 10 %",
             verdict(again <= 0.10),
         )
+    if "scout" in parts:
+        # The Scout client alone (its engineer's benchmark): parse times and single flight.
+        table.section("Scout client alone (python -m bench.bench_scout)")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.bench_scout",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output = (await process.communicate())[0].decode(errors="replace").rstrip()
+        print(textwrap.indent(output, "  "), flush=True)
+        results["scout"] = output
     return results
 
 

@@ -121,6 +121,17 @@ async def rig(
             await discord.stop()
             await scout.stop()
             await mpc.stop()
-        problems = process.problems()
-        if problems:
-            raise RuntimeError(f"the bot's log shows errors: {problems[:3]}")
+            _report_problems(process)
+
+
+def _report_problems(process: BenchProcess) -> None:
+    """A traceback in the bot's log is a bug to report, not a reason to stop measuring:
+    keep the log where it can be read and say so."""
+    problems = process.problems()
+    if not problems:
+        return
+    kept = Path(tempfile.mkstemp(prefix="scout-bench-bot-", suffix=".log")[1])
+    kept.write_text(process.log)
+    first = next(i for i, line in enumerate(process.lines) if line.rstrip() == problems[0])
+    excerpt = "".join(process.lines[max(0, first - 2) : first + 25])
+    print(f"\n!! the bot logged errors (whole log: {kept}):\n{excerpt}", flush=True)
