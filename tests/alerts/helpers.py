@@ -6,47 +6,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from bot.alerts.delivery import ChannelUnavailable, DeliveryError
 from bot.scout.models import ScoutObject, Summary
 from bot.store import Delivery
 from tests.conftest import FIXTURES
+from tests.helpers import scout_object as scout_object  # re-exported for the alert tests
 
 T0 = datetime(2026, 7, 12, 19, 30, tzinfo=UTC)
-
-BASE_RECORD: dict[str, Any] = {
-    "objectName": "P21abcd",
-    "lastRun": "2026-07-12 08:42",
-    "tEphem": "2026-07-12 19:30",
-    "nObs": 4,
-    "arc": "1.09",
-    "rmsN": "0.27",
-    "H": "22.5",
-    "Vmag": "19.2",
-    "ra": "20:25",
-    "dec": "-47",
-    "elong": "152",
-    "rate": "4.8",
-    "unc": "5.4",
-    "uncP1": "26",
-    "moid": "0.05",
-    "caDist": "25",
-    "vInf": None,
-    "rating": 0,
-    "neoScore": 100,
-    "neo1kmScore": 0,
-    "phaScore": 3,
-    "ieoScore": 0,
-    "geocentricScore": 0,
-    "tisserandScore": 57,
-}
-
-
-def scout_object(designation: str = "P21abcd", **changes: Any) -> ScoutObject:
-    """A summary record with Scout's own key names; ``changes`` use Scout's names too."""
-    record = {**BASE_RECORD, "objectName": designation, **changes}
-    return ScoutObject.model_validate(record)
 
 
 def recorded_summary() -> Summary:

@@ -23,6 +23,7 @@ from bot.scout.parse import (
     parse_summary,
 )
 from tests.conftest import FIXTURES
+from tests.helpers import scout_object
 
 SCOUT = FIXTURES / "scout"
 # Smallest valid PNG header; the renderer never decodes images, it only names and attaches them.
@@ -57,34 +58,7 @@ def samples() -> list[dict[str, Any]]:
 
 def make_object(**fields: Any) -> ScoutObject:
     """A record like Scout's, with ``fields`` (by Scout's key names) replacing the defaults."""
-    record: dict[str, Any] = {
-        "objectName": "P10vY9r",
-        "lastRun": "2026-07-12 08:42",
-        "tEphem": "2026-07-12 19:30",
-        "nObs": 4,
-        "arc": "1.09",
-        "rmsN": "0.27",
-        "H": "22.5",
-        "Vmag": "19.2",
-        "ra": "20:25",
-        "dec": "-47",
-        "elong": "152",
-        "rate": "4.8",
-        "unc": "5.4",
-        "uncP1": "26",
-        "moid": "0.05",
-        "caDist": "25",
-        "vInf": None,
-        "rating": 0,
-        "neoScore": 100,
-        "neo1kmScore": 0,
-        "phaScore": 3,
-        "ieoScore": 0,
-        "geocentricScore": 0,
-        "tisserandScore": 57,
-    }
-    record.update(fields)
-    return ScoutObject.model_validate(record)
+    return scout_object(fields.pop("objectName", "P10vY9r"), **fields)
 
 
 def empty_object(designation: str = "P10vY9r") -> ScoutObject:
