@@ -26,7 +26,7 @@ from discord.ext import commands
 from bot.client import AnsweringButton, ScoutBot, send_ephemeral
 from bot.errors import InvalidInput
 from bot.render.common import fmt_mag, fmt_score
-from bot.render.ephemeris import Pointing, ephemeris_reply, fov_reply
+from bot.render.ephemeris import ephemeris_reply, fov_reply
 from bot.render.listing import ListOptions, list_pages, select_objects
 from bot.render.objects import object_embed
 from bot.render.observations import observations_reply
@@ -108,16 +108,9 @@ async def run_ephemeris(interaction: Interaction, query: EphemerisQuery) -> None
 
 async def run_fov(interaction: Interaction, query: EphemerisQuery) -> None:
     assert query.fov is not None, "run_fov needs a query with a field of view"
-    pointing = Pointing(
-        diameter_arcmin=query.fov.diameter_arcmin,
-        ra_deg=query.fov.ra_deg,
-        dec_deg=query.fov.dec_deg,
-        vmag=query.fov.vmag,
-        obs_code=query.obs_code,
-    )
     await interaction.response.defer(thinking=True)
     eph = await interaction.client.scout.ephemeris(query)
-    await send_replies(interaction, [fov_reply(eph, pointing)])
+    await send_replies(interaction, [fov_reply(eph, query.fov, obs_code=query.obs_code)])
 
 
 async def run_plots(interaction: Interaction, designation: str, kinds: frozenset[str]) -> None:

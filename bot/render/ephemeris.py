@@ -25,6 +25,7 @@ from bot.render.common import (
 )
 from bot.render.reply import Attachment, Reply, safe_filename
 from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
+from bot.scout.validation import FieldOfViewRequest
 
 GEOCENTRIC: Final = "500"
 
@@ -262,18 +263,7 @@ def _table_notes(eph: Ephemeris, *, topocentric: bool) -> str:
 # --- field of view ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Pointing:
-    """What the user asked of ``/scout fov``, to say what the odds rest on."""
-
-    diameter_arcmin: float
-    ra_deg: float | None = None  # None: centred on the median position
-    dec_deg: float | None = None
-    vmag: float | None = None
-    obs_code: str = GEOCENTRIC
-
-
-def fov_reply(eph: Ephemeris, pointing: Pointing) -> Reply:
+def fov_reply(eph: Ephemeris, pointing: FieldOfViewRequest, *, obs_code: str = GEOCENTRIC) -> Reply:
     """The odds that the object is in the field (and bright enough), and what they rest on."""
     designation = eph.object.designation
     record = eph.records[0] if eph.records else None
@@ -284,14 +274,14 @@ def fov_reply(eph: Ephemeris, pointing: Pointing) -> Reply:
         colour=object_colour(eph.object),
         description=_odds_sentence(eph, fov, pointing, record),
     )
-    embed.add_field(name="Pointing", value=_pointing(pointing, record), inline=True)
+    embed.add_field(name="Pointing", value=_pointing(pointing, obs_code, record), inline=True)
     if record is not None:
         embed.add_field(name="Object (median)", value=_median_position(record), inline=True)
     if fov is not None and fov.raw:
         embed.add_field(name="Scout's field answer", value=_raw_values(fov), inline=False)
     embed.set_footer(text=f"Times UTC · {DATA_FOOTER}")
     attachment = Attachment(
-        safe_filename(f"{designation}_fov_{pointing.obs_code}.csv"),
+        safe_filename(f"{designation}_fov_{obs_code}.csv"),
         ephemeris_csv(eph),
         "The ephemeris the odds rest on, every column",
     )
@@ -305,7 +295,10 @@ def _fov_of(eph: Ephemeris, record: EphemerisRecord | None) -> FieldOfView | Non
 
 
 def _odds_sentence(
-    eph: Ephemeris, fov: FieldOfView | None, pointing: Pointing, record: EphemerisRecord | None
+    eph: Ephemeris,
+    fov: FieldOfView | None,
+    pointing: FieldOfViewRequest,
+    record: EphemerisRecord | None,
 ) -> str:
     designation = eph.object.designation
     when = "" if record is None else f" at {absolute_time(record.time)}"
@@ -341,7 +334,7 @@ def _percent(probability: float) -> str:
     return f"{percent:.1f} %" if percent < 10 else f"{percent:.0f} %"
 
 
-def _pointing(pointing: Pointing, record: EphemerisRecord | None) -> str:
+def _pointing(pointing: FieldOfViewRequest, obs_code: str, record: EphemerisRecord | None) -> str:
     if pointing.ra_deg is not None and pointing.dec_deg is not None:
         centre = f"{ra_hms(pointing.ra_deg)} {dec_dms(pointing.dec_deg)}"
     else:
@@ -350,7 +343,7 @@ def _pointing(pointing: Pointing, record: EphemerisRecord | None) -> str:
         f"centre {centre}",
         f"diameter {pointing.diameter_arcmin:g}′",
         f"limit V {pointing.vmag:g}" if pointing.vmag is not None else "no magnitude limit",
-        f"from {site_name(pointing.obs_code)}",
+        f"from {site_name(obs_code)}",
     ]
     if record is not None:
         lines.append(f"at {record.time:%Y-%m-%d %H:%M:%S} UTC")

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.render.ephemeris import (
-    Pointing,
     dec_dms,
     ephemeris_csv,
     ephemeris_reply,
@@ -19,6 +18,7 @@ from bot.render.ephemeris import (
 )
 from bot.render.reply import embed_problems
 from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
+from bot.scout.validation import FieldOfViewRequest
 from tests.render.data import ephemeris, make_ephemeris, make_object
 
 
@@ -166,10 +166,8 @@ class TestFieldOfView:
         )
 
     def test_the_odds_and_the_pointing_they_rest_on(self) -> None:
-        pointing = Pointing(
-            diameter_arcmin=5, ra_deg=312.9, dec_deg=-7.7, vmag=22.0, obs_code="F51"
-        )
-        reply = fov_reply(self._eph({"count": "370"}), pointing)
+        pointing = FieldOfViewRequest(diameter_arcmin=5, ra_deg=312.9, dec_deg=-7.7, vmag=22.0)
+        reply = fov_reply(self._eph({"count": "370"}), pointing, obs_code="F51")
         reply.check_limits()
         (embed,) = reply.embeds
         assert embed.description is not None
@@ -187,16 +185,16 @@ class TestFieldOfView:
         assert dict(zip(header, row, strict=True))["fov_count"] == "370"
 
     def test_a_field_centred_on_the_object_says_so(self) -> None:
-        reply = fov_reply(self._eph({"prob": "0.9"}), Pointing(diameter_arcmin=10))
+        reply = fov_reply(self._eph({"prob": "0.9"}), FieldOfViewRequest(diameter_arcmin=10))
         fields = {field.name: field.value for field in reply.embeds[0].fields}
         assert "centre the median position" in fields["Pointing"]
         assert "**90 %**" in (reply.embeds[0].description or "")
 
     def test_without_a_field_answer_it_says_scout_gave_none(self) -> None:
-        reply = fov_reply(self._eph(None), Pointing(diameter_arcmin=10))
+        reply = fov_reply(self._eph(None), FieldOfViewRequest(diameter_arcmin=10))
         assert "gave no field-of-view answer" in (reply.embeds[0].description or "")
 
     def test_odds_it_cannot_read_are_shown_raw_not_guessed(self) -> None:
-        reply = fov_reply(self._eph({"note": "odd"}), Pointing(diameter_arcmin=10))
+        reply = fov_reply(self._eph({"note": "odd"}), FieldOfViewRequest(diameter_arcmin=10))
         assert "states no odds" in (reply.embeds[0].description or "")
         assert "note: odd" in reply.embeds[0].fields[-1].value
