@@ -9,6 +9,7 @@ import pkgutil
 import secrets
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -29,6 +30,13 @@ GUILD_ONLY_CONTEXTS = app_commands.AppCommandContext(
     guild=True, dm_channel=False, private_channel=False
 )
 GUILD_INSTALL_ONLY = app_commands.AppInstallationType(guild=True, user=False)
+SHUTDOWN_GRACE_SECONDS = 10.0
+# The names discord.py 2.7 gives the tasks running a slash command or a dynamic button.
+ANSWER_TASK_PREFIXES = (
+    "CommandTree-invoker",
+    "discord-ui-dynamic-item-",
+    "discord-ui-view-dispatch-",
+)
 
 
 def extension_names() -> list[str]:
@@ -127,11 +135,37 @@ class ScoutBot(commands.Bot):
 
     async def _close_once(self) -> None:
         try:
+            await _finish_answers_under_way(SHUTDOWN_GRACE_SECONDS)
             await super().close()
         finally:
             await self.http_client.aclose()
             if self.store is not None:
                 await self.store.close()
+
+
+def _answer_tasks() -> list[asyncio.Task[Any]]:
+    """Tasks in which discord.py runs a command or a button press."""
+    current = asyncio.current_task()
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and task.get_name().startswith(ANSWER_TASK_PREFIXES)
+    ]
+
+
+async def _finish_answers_under_way(grace_seconds: float) -> None:
+    """Let commands already running send their answers before the connections close.
+
+    Closing first would cut them off mid-reply: the user would see "the application did
+    not respond" and the log a traceback for every one.
+    """
+    tasks = _answer_tasks()
+    if not tasks:
+        return
+    log.info("waiting up to %.0f s for %d answers under way", grace_seconds, len(tasks))
+    _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+    if pending:
+        log.warning("stopping with %d answers unfinished", len(pending))
 
 
 def _first_writable_channel(guild: discord.Guild) -> discord.TextChannel | None:
@@ -235,8 +269,16 @@ async def answer_error(interaction: discord.Interaction[Any], error: BaseExcepti
             f"operator and quote reference `{reference}`."
         )
     else:
-        log.info("answered an error in %s: %s", _where(interaction), message)
+        # Discord failing us is worth an operator's attention; a user's mistake is not.
+        level = logging.WARNING if _is_discord_failure(error) else logging.INFO
+        log.log(level, "answered an error in %s: %s", _where(interaction), message)
     await send_ephemeral(interaction, message)
+
+
+def _is_discord_failure(error: BaseException) -> bool:
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    return isinstance(error, discord.HTTPException | aiohttp.ClientError)
 
 
 def explain_error(error: BaseException) -> str | None:
@@ -245,6 +287,11 @@ def explain_error(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, UserFacingError | NotServedHere):
         return error.message
+    if isinstance(error, discord.HTTPException):
+        reason = error.text or "no reason given"
+        return f"Discord refused my answer ({error.status}: {reason}). Please try again."
+    if isinstance(error, aiohttp.ClientError):
+        return "I lost the connection to Discord while answering. Please try again."
     if isinstance(error, app_commands.TransformerError):
         return f"`{error.value}` is not a valid value here."
     if isinstance(error, app_commands.MissingPermissions):
@@ -282,5 +329,6 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
             with contextlib.suppress(discord.HTTPException):
                 await interaction.delete_original_response()
         await interaction.followup.send(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not deliver an error answer to %s", _where(interaction), exc_info=True)
+    except (discord.HTTPException, aiohttp.ClientError, RuntimeError) as exc:
+        # RuntimeError: discord.py's "Session is closed" when the bot is stopping.
+        log.warning("could not deliver an error answer to %s: %r", _where(interaction), exc)

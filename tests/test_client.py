@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
+from discord.ui.view import ViewStore
 
 from bot.client import (
     AnsweringButton,
@@ -243,3 +247,48 @@ class TestButtons:
         interaction = make_interaction(client=bot, guild_id=999)
         assert not await _FailingButton().interaction_check(interaction)
         interaction.response.send_message.assert_awaited_once_with(REFUSAL, ephemeral=True)
+
+
+class TestDiscordFailures:
+    def test_discord_refusing_an_answer_is_explained_not_a_bug(self) -> None:
+        refused = discord.HTTPException(MagicMock(status=403), "Missing Permissions")
+        error = app_commands.CommandInvokeError(MagicMock(), refused)
+        assert explain_error(error) == (
+            "Discord refused my answer (403: Missing Permissions). Please try again."
+        )
+
+    def test_a_lost_connection_to_discord_is_explained(self) -> None:
+        error = app_commands.CommandInvokeError(
+            MagicMock(), aiohttp.ServerDisconnectedError("Server disconnected")
+        )
+        assert explain_error(error) is not None
+
+    async def test_answering_while_the_bot_stops_never_raises(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        interaction = make_interaction()
+        interaction.response.send_message.side_effect = RuntimeError("Session is closed")
+        await send_ephemeral(interaction, "No.")
+        assert "Session is closed" in caplog.text
+
+
+class TestShutdown:
+    def test_discord_still_names_its_answer_tasks_as_we_expect(self) -> None:
+        sources = inspect.getsource(app_commands.CommandTree._from_interaction) + inspect.getsource(
+            ViewStore.dispatch_dynamic_items
+        )
+        for prefix in ("CommandTree-invoker", "discord-ui-dynamic-item-"):
+            assert prefix in sources
+
+    async def test_stopping_lets_an_answer_under_way_finish_first(self) -> None:
+        bot = ScoutBot(Settings())
+        answered = asyncio.Event()
+
+        async def answer() -> None:
+            await asyncio.sleep(0.05)
+            answered.set()
+
+        async with bot:
+            task = asyncio.create_task(answer(), name="CommandTree-invoker")
+        assert answered.is_set()
+        assert task.done()
