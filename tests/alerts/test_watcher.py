@@ -141,6 +141,18 @@ async def test_one_upstream_request_a_cycle_whatever_the_number_of_subscribers(b
     assert bot.scout.fresh_calls == 3  # each poll sees Scout's own list, not a cached one
 
 
+async def test_a_new_object_reaches_every_channel_in_the_cycle_that_found_it(bot: Bot) -> None:
+    # More channels than the store hands out in one page of due deliveries.
+    channels = range(1000, 1450)
+    for channel in channels:
+        await bot.subscribe(channel)
+    await bot.cycle()
+    bot.scout.then(summary_of([A, B, C]))
+    await bot.cycle()
+    assert {m.channel_id for m in bot.sender.messages} == {HERE, *channels}
+    assert bot.sender.posted() == [("new", "P21cccc")] * (len(channels) + 1)
+
+
 async def test_an_update_and_a_removal_are_posted_with_what_changed(bot: Bot) -> None:
     await bot.cycle()
     moved = scout_object("P21aaaa", nObs=9)
