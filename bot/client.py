@@ -50,6 +50,9 @@ def extension_names() -> list[str]:
 
 class ScoutBot(commands.Bot):
     def __init__(self, settings: Settings) -> None:
+        # The bot never joins voice: don't warn operators about missing voice libraries.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True  # guild join/leave and channel permissions; nothing privileged
         super().__init__(
