@@ -80,6 +80,8 @@ class AlertsSettings(_Section):
     enabled: bool = True
     poll_interval_seconds: float = Field(default=120.0, ge=30)
     jitter_seconds: float = Field(default=10.0, ge=0, le=60)
+    # An object nobody has found, without new observations this long, is at risk of loss.
+    at_risk_hours: float = Field(default=24.0, gt=0, le=24 * 30)
 
 
 class DatabaseSettings(_Section):
