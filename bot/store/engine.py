@@ -1,0 +1,139 @@
+"""The database connection: the engine, SQLite's settings, migration at open, and the one
+way to write (a transaction under the write lock).
+
+SQLAlchemy's async Core over aiosqlite or asyncpg; nothing here is SQLite-only without a
+PostgreSQL branch beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import CursorResult, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from bot.store import schema
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or used; the message says what to fix."""
+
+
+def async_url(url: str) -> URL:
+    """The async driver's form of ``database.url`` (given in SQLAlchemy's sync form)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"database.url is not a SQLAlchemy URL: {exc}") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+asyncpg")
+    raise StoreError(f"database.url: unsupported database {backend!r}; use sqlite or postgresql")
+
+
+class Database:
+    """The engine and the write lock every write of the bot goes through."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        # SQLite allows one writer; serialising our own writes avoids "database is locked"
+        # when a command and the watcher write at the same moment.
+        self._write_lock = asyncio.Lock()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction under the write lock: committed on leaving, rolled back on error."""
+        async with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    def reading(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        return self.engine.connect()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_database(url: str) -> Database:
+    """Open (creating on first run) and migrate the database at ``url``."""
+    target = async_url(url)
+    try:
+        engine = _make_engine(target)
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {safe_url(target)}: {exc}") from None
+    except ImportError as exc:
+        raise StoreError(
+            f"the database driver for {target.drivername} is not installed ({exc.name})"
+        ) from None
+    try:
+        async with engine.begin() as conn:
+            found = await schema.migrate(conn)
+    except schema.SchemaTooNew as exc:
+        await engine.dispose()
+        raise StoreError(str(exc)) from None
+    except (SQLAlchemyError, OSError) as exc:
+        await engine.dispose()
+        raise StoreError(f"cannot open the database {safe_url(target)}: {exc}") from exc
+    if found < schema.SCHEMA_VERSION:
+        log.info(
+            "database %s: schema version %d -> %d",
+            safe_url(target),
+            found,
+            schema.SCHEMA_VERSION,
+        )
+    return Database(engine)
+
+
+def safe_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _sqlite_path(url: URL) -> Path | None:
+    """The database file, or None for an in-memory database."""
+    if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
+        return None
+    return Path(url.database)
+
+
+def _make_engine(url: URL) -> AsyncEngine:
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)
+    path = _sqlite_path(url)
+    if path is None:
+        # One shared connection, or every connection would see its own empty database.
+        engine = create_async_engine(url, poolclass=StaticPool)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if path is not None:
+            # Readers (commands) need not wait for the watcher's writes.
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return engine

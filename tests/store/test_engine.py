@@ -1,0 +1,74 @@
+"""Opening the database: URLs, schema version, clear errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import (
+    Store,
+    StoreError,
+    async_url,
+)
+from bot.store.schema import SCHEMA_VERSION
+from tests.store.helpers import subscription
+
+
+def test_urls_are_turned_into_the_async_driver() -> None:
+    assert str(async_url("sqlite:///data/scoutbot.db")) == "sqlite+aiosqlite:///data/scoutbot.db"
+    assert str(async_url("sqlite:////var/lib/x.db")) == "sqlite+aiosqlite:////var/lib/x.db"
+    assert async_url("postgresql://u:p@db/scout").drivername == "postgresql+asyncpg"
+    with pytest.raises(StoreError, match="unsupported database"):
+        async_url("mysql://db/scout")
+
+
+async def test_the_default_relative_url_creates_its_directory_in_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    # conftest makes tmp_path the working directory.
+    opened = await Store.open("sqlite:///data/scoutbot.db")
+    await opened.close()
+    assert (tmp_path / "data" / "scoutbot.db").is_file()
+
+
+async def test_a_new_database_gets_the_schema_version(tmp_path: Path) -> None:
+    opened = await Store.open(f"sqlite:///{tmp_path}/v.db")
+    await opened.close()
+    with sqlite3.connect(tmp_path / "v.db") as db:
+        version = db.execute("select value from meta where key='schema_version'").fetchone()
+    assert version == (str(SCHEMA_VERSION),)
+
+
+async def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/keep.db"
+    first = await Store.open(url)
+    await first.save_subscription(subscription())
+    await first.close()
+    second = await Store.open(url)
+    assert await second.count_subscriptions() == 1
+    await second.close()
+
+
+async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/new.db"
+    await (await Store.open(url)).close()
+    with sqlite3.connect(tmp_path / "new.db") as db:
+        db.execute("update meta set value='99' where key='schema_version'")
+    with pytest.raises(StoreError, match="schema version 99"):
+        await Store.open(url)
+
+
+async def test_a_missing_driver_is_a_clear_error() -> None:
+    if importlib.util.find_spec("asyncpg") is not None:
+        pytest.skip("asyncpg is installed here")
+    with pytest.raises(StoreError, match="driver for postgresql\\+asyncpg is not installed"):
+        await Store.open("postgresql://scout@localhost/scout")
+
+
+async def test_an_unusable_path_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(StoreError):
+        await Store.open(f"sqlite:///{tmp_path}/file/bot.db")
