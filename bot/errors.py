@@ -28,11 +28,16 @@ class NotFound(UserFacingError):
 
 
 class UpstreamError(UserFacingError):
-    """An upstream service failed or answered something we cannot read."""
+    """An upstream service failed or answered something we cannot read.
 
-    def __init__(self, message: str, *, service: str) -> None:
+    ``message`` is shown to the user; ``detail`` (what exactly went wrong: "HTTP 503", the
+    service's own words) goes to the logs and to health, never to the user.
+    """
+
+    def __init__(self, message: str, *, service: str, detail: str = "") -> None:
         super().__init__(message)
         self.service = service
+        self.detail = detail or message
 
 
 class RateLimited(UserFacingError):

@@ -15,6 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import Enum, auto
 from typing import Protocol
 
 from bot.guilds import GuildPolicy
@@ -60,6 +61,15 @@ class AlertSender(Protocol):
         ...
 
 
+class Outcome(Enum):
+    """What became of one delivery this round."""
+
+    SENT = auto()
+    RETRYING = auto()  # kept queued; its channel waits for the next round
+    FAILED = auto()  # given up, the subscription stays
+    DISABLED = auto()  # the channel refuses alerts: its subscription was switched off
+
+
 def new_nonce() -> str:
     # Discord accepts nonces of up to 25 characters.
     return secrets.token_hex(8)
@@ -75,6 +85,16 @@ class DeliveryReport:
     @property
     def attempted(self) -> int:
         return self.sent + self.retrying + self.failed
+
+    def count(self, outcome: Outcome, channel_id: int) -> None:
+        if outcome is Outcome.SENT:
+            self.sent += 1
+        elif outcome is Outcome.RETRYING:
+            self.retrying += 1
+        else:
+            self.failed += 1
+            if outcome is Outcome.DISABLED:
+                self.disabled_channels.append(channel_id)
 
 
 class Deliverer:
@@ -108,18 +128,10 @@ class Deliverer:
                     "delivery %d to channel %d failed unexpectedly", delivery.id, channel_id
                 )
                 await self._store.mark_retry(delivery.id, "unexpected error", at=self._clock())
-                outcome = "retrying"
-            if outcome == "sent":
-                report.sent += 1
-            elif outcome == "retrying":
-                report.retrying += 1
+                outcome = Outcome.RETRYING
+            report.count(outcome, channel_id)
+            if outcome in (Outcome.RETRYING, Outcome.DISABLED):
                 held_back.add(channel_id)
-            elif outcome == "disabled":
-                report.failed += 1
-                report.disabled_channels.append(channel_id)
-                held_back.add(channel_id)
-            else:
-                report.failed += 1
         return report
 
     async def _due(self, held_back: set[int]) -> AsyncIterator[Delivery]:
@@ -138,21 +150,21 @@ class Deliverer:
             # Each delivery of the page is now sent, failed or held back by its channel, so
             # the next page holds only others: this ends.
 
-    async def _deliver_one(self, delivery: Delivery) -> str:
+    async def _deliver_one(self, delivery: Delivery) -> Outcome:
         now = self._clock()
         subscription = delivery.subscription
         if not self._policy.allows(subscription.guild_id):
             reason = f"server {subscription.guild_id} is not in discord.allowed_guilds"
             log.warning("not posting %s: %s", delivery.event.describe(), reason)
             await self._store.mark_failed(delivery.id, reason, at=now)
-            return "failed"
+            return Outcome.FAILED
         if now - delivery.created_at > MAX_DELIVERY_AGE:
             reason = f"gave up after {delivery.attempts} attempts: {delivery.reason or 'unknown'}"
             log.warning(
                 "delivery %d to channel %d: %s", delivery.id, subscription.channel_id, reason
             )
             await self._store.mark_failed(delivery.id, reason, at=now)
-            return "failed"
+            return Outcome.FAILED
 
         nonce = delivery.nonce
         try:
@@ -162,7 +174,7 @@ class Deliverer:
                 if posted is not None:
                     log.info("delivery %d was already posted as message %d", delivery.id, posted)
                     await self._store.mark_sent(delivery.id, posted, at=now)
-                    return "sent"
+                    return Outcome.SENT
             else:
                 nonce = new_nonce()
                 await self._store.mark_posting(delivery.id, nonce, at=now)
@@ -175,15 +187,15 @@ class Deliverer:
                 exc.reason,
             )
             await self._store.disable_subscription(subscription.id, exc.reason, at=now)
-            return "disabled"
+            return Outcome.DISABLED
         except DeliveryRejected as exc:
             log.warning("delivery %d refused by Discord: %s", delivery.id, exc.reason)
             await self._store.mark_failed(delivery.id, exc.reason, at=now)
-            return "failed"
+            return Outcome.FAILED
         except DeliveryFailed as exc:
             log.info("delivery %d will be retried: %s", delivery.id, exc.reason)
             await self._store.mark_retry(delivery.id, exc.reason, at=now)
-            return "retrying"
+            return Outcome.RETRYING
         await self._store.mark_sent(delivery.id, message_id, at=self._clock())
         log.info(
             "posted %s to channel %d (message %d)",
@@ -191,4 +203,4 @@ class Deliverer:
             subscription.channel_id,
             message_id,
         )
-        return "sent"
+        return Outcome.SENT

@@ -6,6 +6,8 @@ discord.py; the watcher and the outbox logic stay testable without it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -78,6 +80,24 @@ def classify_http_error(exc: discord.HTTPException) -> DeliveryError:
     return DeliveryRejected(reason)
 
 
+@contextmanager
+def delivery_errors(
+    classify: Callable[[discord.HTTPException], DeliveryError] = classify_http_error,
+) -> Iterator[None]:
+    """Turn Discord's HTTP errors and network failures into delivery outcomes (as httpx's
+    ``map_exceptions`` does for its transports)."""
+    try:
+        yield
+    except discord.HTTPException as exc:
+        raise classify(exc) from exc
+    except _NETWORK_ERRORS as exc:
+        raise DeliveryFailed(f"network error: {type(exc).__name__}") from exc
+
+
+def _retry_later(exc: discord.HTTPException) -> DeliveryError:
+    return DeliveryFailed(_describe(exc))
+
+
 def _describe(exc: discord.HTTPException) -> str:
     text = str(exc).strip() or f"HTTP {exc.status}"
     return text if len(text) <= 200 else text[:199] + "…"
@@ -93,7 +113,7 @@ class DiscordSender:
     async def send(self, delivery: Delivery, nonce: str) -> int:
         channel = await self._channel(delivery)
         role_id = delivery.subscription.mention_role_id
-        try:
+        with delivery_errors():
             # discord.py sends ``enforce_nonce`` with a nonce: Discord answers a resend
             # within a few minutes with the message it already posted, not a second one.
             message = await channel.send(
@@ -102,10 +122,6 @@ class DiscordSender:
                 allowed_mentions=allowed_mentions_for(role_id),
                 nonce=nonce,
             )
-        except discord.HTTPException as exc:
-            raise classify_http_error(exc) from exc
-        except _NETWORK_ERRORS as exc:
-            raise DeliveryFailed(f"network error: {type(exc).__name__}") from exc
         return message.id
 
     async def find_posted(self, delivery: Delivery, nonce: str) -> int | None:
@@ -114,32 +130,25 @@ class DiscordSender:
         if me is None:
             return None
         marker = reference_text(nonce)
-        try:
-            async for message in channel.history(
-                limit=HISTORY_LIMIT, after=delivery.created_at - HISTORY_SLACK
-            ):
-                if message.author.id == me.id and _carries(message, nonce, marker):
-                    return message.id
-        except discord.Forbidden:
-            # Without Read Message History the resend's nonce is the only guard.
-            log.info("cannot read channel %d's history to look for alert %s", channel.id, nonce)
-            return None
-        except discord.HTTPException as exc:
-            raise DeliveryFailed(_describe(exc)) from exc
-        except _NETWORK_ERRORS as exc:
-            raise DeliveryFailed(f"network error: {type(exc).__name__}") from exc
+        # Any failure to look is worth another round, whatever it would mean for a send.
+        with delivery_errors(classify=_retry_later):
+            try:
+                async for message in channel.history(
+                    limit=HISTORY_LIMIT, after=delivery.created_at - HISTORY_SLACK
+                ):
+                    if message.author.id == me.id and _carries(message, nonce, marker):
+                        return message.id
+            except discord.Forbidden:
+                # Without Read Message History the resend's nonce is the only guard.
+                log.info("cannot read channel %d's history to look for alert %s", channel.id, nonce)
         return None
 
     async def _channel(self, delivery: Delivery) -> PostableChannel:
         subscription = delivery.subscription
         channel: Any = self._client.get_channel(subscription.channel_id)
         if channel is None:
-            try:
+            with delivery_errors():
                 channel = await self._client.fetch_channel(subscription.channel_id)
-            except discord.HTTPException as exc:
-                raise classify_http_error(exc) from exc
-            except _NETWORK_ERRORS as exc:
-                raise DeliveryFailed(f"network error: {type(exc).__name__}") from exc
         if not isinstance(channel, PostableChannel):
             raise ChannelUnavailable("the channel is not one the bot can post in")
         # Trust Discord's idea of the channel's server, not only what the store says.

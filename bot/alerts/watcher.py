@@ -145,9 +145,8 @@ class AlertWatcher:
             summary = await self._source.summary(fresh=True)
             objects = checked_objects(summary)
         except UpstreamError as exc:
-            reason = getattr(exc, "reason", "") or str(exc)
-            log.warning("NEOCP poll: Scout failed, nothing changes: %s", reason)
-            self._failed(f"Scout: {reason}")
+            log.warning("NEOCP poll: Scout failed, nothing changes: %s", exc.detail)
+            self._failed(f"Scout: {exc.detail}")
             return
         except PollRejected as exc:
             log.warning("NEOCP poll: summary not used, nothing changes: %s", exc.reason)

@@ -52,7 +52,7 @@ class MpcRefused(UpstreamError):
     """The MPC answered 4xx: it will not send a code for this request."""
 
     def __init__(self, message: str, *, status_code: int) -> None:
-        super().__init__(message, service=services.MPC)
+        super().__init__(message, service=services.MPC, detail=f"HTTP {status_code}")
         self.status_code = status_code
 
 

@@ -247,14 +247,14 @@ class ScoutClient:
             self.health.record_success(SCOUT)  # Scout answered; the object is gone
             raise
         except ScoutBadResponse as exc:
-            log.warning("Scout answer to %s unreadable: %s", params, exc.reason)
-            self.health.record_failure(SCOUT, exc.reason)
+            log.warning("Scout answer to %s unreadable: %s", params, exc.detail)
+            self.health.record_failure(SCOUT, exc.detail)
             raise
         except ScoutUnavailable as exc:  # logged where the retries gave up
-            self.health.record_failure(SCOUT, exc.reason)
+            self.health.record_failure(SCOUT, exc.detail)
             raise
         except ScoutRequestRefused as exc:  # logged where the refusal was read
-            self.health.record_failure(SCOUT, f"refused: {exc.scout_message}")
+            self.health.record_failure(SCOUT, f"refused: {exc.detail}")
             raise
         self.health.record_success(SCOUT)
         return answer, len(response.content)

@@ -22,26 +22,26 @@ class ObjectNotFound(NotFound):
 class ScoutUnavailable(UpstreamError):
     """Scout did not answer usefully within the retry budget (timeouts, 429, 5xx)."""
 
-    def __init__(self, reason: str = "") -> None:
-        super().__init__(UNAVAILABLE_MESSAGE, service=SCOUT)
-        self.reason = reason  # for logs and health, never shown to the user
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(UNAVAILABLE_MESSAGE, service=SCOUT, detail=detail)
 
 
 class ScoutRequestRefused(UpstreamError):
-    """Scout answered 400: it refused the request; ``scout_message`` is its own words."""
+    """Scout answered 400: it refused the request; ``detail`` is its own words."""
 
     def __init__(self, scout_message: str) -> None:
         shown = scout_message.strip() or "no reason given"
-        super().__init__(f"JPL Scout refused the request: {shown}", service=SCOUT)
-        self.scout_message = scout_message
+        super().__init__(
+            f"JPL Scout refused the request: {shown}", service=SCOUT, detail=scout_message
+        )
 
 
 class ScoutBadResponse(UpstreamError):
     """Scout answered something we cannot read (HTML, cut JSON, an unexpected shape)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, detail: str) -> None:
         super().__init__(
             "JPL Scout sent an answer the bot cannot read; try again in a few minutes.",
             service=SCOUT,
+            detail=detail,
         )
-        self.reason = reason

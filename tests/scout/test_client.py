@@ -179,7 +179,7 @@ async def test_a_400_surfaces_scouts_message(
     with pytest.raises(ScoutRequestRefused) as caught:
         await scout.observations("ZTF10DD")
 
-    assert caught.value.scout_message == body["message"]
+    assert caught.value.detail == body["message"]
     assert body["message"] in str(caught.value)
     assert route.call_count == 1 and clock.sleeps == []
     assert health.get(SCOUT).ok is False
@@ -338,7 +338,7 @@ async def test_a_failing_scout_is_unavailable_within_the_budget(
         await scout.summary()
 
     assert str(caught.value) == "JPL Scout is not answering right now; try again in a few minutes."
-    assert caught.value.reason == "HTTP 503"
+    assert caught.value.detail == "HTTP 503"
     assert clock.now - started <= settings.retry_budget_seconds
     assert route.call_count == len(clock.sleeps) + 1 >= 3
     assert health.get(SCOUT).ok is False and health.get(SCOUT).last_error == "HTTP 503"
