@@ -12,7 +12,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ScoutBot
-from bot.mpc import ActionCodeResult, parse_label
+from bot.mpc import parse_label
+from bot.render.actioncode import accepted_message
 
 # The longest real label (a submission block id) has 35 characters; a little room lets
 # an over-long paste reach our own explanation instead of Discord's generic refusal.
@@ -45,25 +46,6 @@ class ActionCode(commands.Cog):
             raise
         result = await self.bot.mpc.request(reservation)
         await interaction.followup.send(accepted_message(result), ephemeral=True)
-
-
-def accepted_message(result: ActionCodeResult) -> str:
-    """What the asker reads once the MPC has taken the request."""
-    label = result.label
-    if label.is_ambiguous:
-        recognised = (
-            f"Your label fits both a **{label.formats[0]}** and a **{label.formats[1]}** "
-            "(8 characters fit both formats); the MPC looks it up as given."
-        )
-    else:
-        recognised = f"Your label is a **{label.kind}**."
-    return (
-        f"{recognised}\n"
-        "The MPC has been asked to re-send its action code. If the MPC knows this label, "
-        "it e-mails the code to the address of the original submission; the code is never "
-        "shown here. The MPC does not say whether it knows the label, so if no e-mail "
-        "arrives, check the spam folder and the label."
-    )
 
 
 async def setup(bot: ScoutBot) -> None:

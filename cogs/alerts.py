@@ -21,7 +21,12 @@ from bot.client import ScoutBot
 from bot.errors import InvalidInput
 from bot.health import SCOUT
 from bot.neocp import AlertFilter, EventSelection
-from bot.render.alerts import preview_embed, status_embed, subscriptions_embed
+from bot.render.alerts import (
+    preview_embed,
+    status_embed,
+    subscribed_message,
+    subscriptions_embed,
+)
 from bot.store import NewSubscription, Store
 
 log = logging.getLogger(__name__)
@@ -258,36 +263,6 @@ def _require_manage_channels(
 
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def subscribed_message(
-    channel: str,
-    alert_filter: AlertFilter,
-    *,
-    mention: str | None,
-    replaced: bool,
-    enabled: bool,
-    can_read_history: bool,
-) -> str:
-    """What the subscriber reads after /alerts subscribe."""
-    lines = [
-        f"{'Updated' if replaced else 'Done'}: NEOCP alerts in {channel} from now on, "
-        f"for {alert_filter.describe()}.",
-        f"Each alert mentions {mention}." if mention else "Alerts mention no one.",
-        "`/alerts preview` shows which current objects pass; `/alerts list` shows how "
-        "each channel fares.",
-    ]
-    if not can_read_history:
-        lines.append(
-            "Tip: give me Read Message History there, so that after a restart I can tell "
-            "whether an alert was already posted."
-        )
-    if not enabled:
-        lines.append(
-            "⚠️ The bot's operator has turned alerts off (`alerts.enabled`): nothing is "
-            "posted until they turn them on."
-        )
-    return "\n".join(lines)
 
 
 async def setup(bot: ScoutBot) -> None:

@@ -275,3 +275,33 @@ def _last_error(status: WatcherStatus, scout: ServiceHealth) -> str:
     ):
         return f"{relative_time(status.last_error_at)}: {status.last_error}"
     return f"{relative_time(scout.last_failure)}: {scout.service}: {scout.last_error}"
+
+
+def subscribed_message(
+    channel: str,
+    alert_filter: AlertFilter,
+    *,
+    mention: str | None,
+    replaced: bool,
+    enabled: bool,
+    can_read_history: bool,
+) -> str:
+    """What the subscriber reads after /alerts subscribe."""
+    lines = [
+        f"{'Updated' if replaced else 'Done'}: NEOCP alerts in {channel} from now on, "
+        f"for {alert_filter.describe()}.",
+        f"Each alert mentions {mention}." if mention else "Alerts mention no one.",
+        "`/alerts preview` shows which current objects pass; `/alerts list` shows how "
+        "each channel fares.",
+    ]
+    if not can_read_history:
+        lines.append(
+            "Tip: give me Read Message History there, so that after a restart I can tell "
+            "whether an alert was already posted."
+        )
+    if not enabled:
+        lines.append(
+            "⚠️ The bot's operator has turned alerts off (`alerts.enabled`): nothing is "
+            "posted until they turn them on."
+        )
+    return "\n".join(lines)

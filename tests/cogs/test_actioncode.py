@@ -18,7 +18,8 @@ from bot.errors import InvalidInput, RateLimited
 from bot.health import UpstreamHealth
 from bot.http import make_http_client
 from bot.mpc import ActionCodeClient, ActionCodeResult, MpcRefused, MpcUnavailable, parse_label
-from cogs.actioncode import ActionCode, accepted_message
+from bot.render.actioncode import accepted_message
+from cogs.actioncode import ActionCode
 from tests.mpc.fakes import FakeClock
 
 URL = "https://mpc.test/api/action-codes/retrieve"

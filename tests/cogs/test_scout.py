@@ -26,21 +26,20 @@ from bot.render.listing import ListOptions
 from bot.scout import PLOT_KINDS, EphemerisQuery, ObjectNotFound, ScoutUnavailable
 from bot.scout.errors import UNAVAILABLE_MESSAGE
 from bot.scout.models import ObjectPlots, Summary
-from cogs.scout import (
+from cogs.scout import DYNAMIC_ITEMS, Scout
+from cogs.scout.autocomplete import (
     AUTOCOMPLETE_LIMIT,
-    DYNAMIC_ITEMS,
-    ListPageButton,
-    ObjectButton,
-    ObjectMode,
-    PagerRole,
-    Scout,
-    button_ephemeris_query,
     designation_autocomplete,
     designation_choices,
-    list_custom_id,
+)
+from cogs.scout.object_buttons import (
+    ObjectButton,
+    ObjectMode,
+    button_ephemeris_query,
     object_custom_id,
     object_view,
 )
+from cogs.scout.pager import ListPageButton, PagerRole, list_custom_id
 from tests.helpers import (
     make_bot,
     make_interaction,

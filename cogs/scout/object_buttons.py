@@ -1,0 +1,120 @@
+"""The four buttons under /scout object: Ephemeris, Plots, Orbits, Observations.
+
+Everything a button needs is in its custom_id, and discord.py builds the item again from
+that id at every press (``DynamicItem``): nothing is held in memory, nothing times out,
+and the buttons on an embed posted before a restart or a deploy keep working.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import discord
+
+from bot.client import AnsweringButton
+from bot.errors import InvalidInput
+from bot.scout import PLOT_KINDS, EphemerisQuery, validate_designation
+from bot.scout.validation import MAX_ORBITS
+from cogs.scout.answers import (
+    Interaction,
+    run_ephemeris,
+    run_observations,
+    run_orbits,
+    run_plots,
+)
+
+# What the Ephemeris button asks for: tonight, hour by hour.
+BUTTON_EPHEMERIS_SPAN = timedelta(hours=24)
+BUTTON_EPHEMERIS_STEP = "1h"
+
+
+class ObjectMode(StrEnum):
+    """What a button under /scout object asks for; the value is its part of the custom_id."""
+
+    EPHEMERIS = "eph"
+    PLOTS = "plots"
+    ORBITS = "orbits"
+    OBSERVATIONS = "obs"
+
+
+_OBJECT_BUTTONS: dict[ObjectMode, tuple[str, discord.ButtonStyle, str]] = {
+    ObjectMode.EPHEMERIS: ("Ephemeris", discord.ButtonStyle.primary, "🔭"),
+    ObjectMode.PLOTS: ("Plots", discord.ButtonStyle.secondary, "📈"),
+    ObjectMode.ORBITS: ("Orbits", discord.ButtonStyle.secondary, "🪐"),
+    ObjectMode.OBSERVATIONS: ("Observations", discord.ButtonStyle.secondary, "📄"),
+}
+
+
+def object_custom_id(mode: ObjectMode, designation: str) -> str:
+    """``scout:obj:<mode>:<designation>``, at most 24 characters."""
+    return f"scout:obj:{mode.value}:{designation}"
+
+
+def button_ephemeris_query(designation: str, now: datetime | None = None) -> EphemerisQuery:
+    """The Ephemeris button: from now, hourly, for a day, geocentric."""
+    now = now or datetime.now(UTC)
+    return EphemerisQuery.build(
+        designation,
+        start="now",
+        stop=now + BUTTON_EPHEMERIS_SPAN,
+        step=BUTTON_EPHEMERIS_STEP,
+        now=now,
+    )
+
+
+class ObjectButton(
+    AnsweringButton,
+    # The designation part is loose on purpose: from_custom_id checks it with the
+    # commands' own rule and answers a sentence, where a non-match would be silence.
+    template=r"scout:obj:(?P<mode>eph|plots|orbits|obs):(?P<designation>[^:]{1,80})",
+):
+    """A button under /scout object: the same answer as the command of the same name."""
+
+    def __init__(self, designation: str, mode: ObjectMode) -> None:
+        label, style, emoji = _OBJECT_BUTTONS[mode]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                emoji=emoji,
+                custom_id=object_custom_id(mode, designation),
+            )
+        )
+        self.designation = designation
+        self.mode = mode
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ObjectButton:
+        button = cls(match["designation"], ObjectMode(match["mode"]))
+        try:
+            button.designation = validate_designation(match["designation"])
+        except InvalidInput as problem:
+            button.problem = problem
+        return button
+
+    async def pressed(self, interaction: Interaction) -> None:
+        if self.mode is ObjectMode.EPHEMERIS:
+            await run_ephemeris(interaction, button_ephemeris_query(self.designation))
+        elif self.mode is ObjectMode.PLOTS:
+            await run_plots(interaction, self.designation, PLOT_KINDS)
+        elif self.mode is ObjectMode.ORBITS:
+            await run_orbits(interaction, self.designation, MAX_ORBITS)
+        else:
+            await run_observations(interaction, self.designation)
+
+
+def object_view(designation: str) -> discord.ui.View:
+    """The four buttons under /scout object, for a checked designation."""
+    view = discord.ui.View(timeout=None)
+    for mode in ObjectMode:
+        view.add_item(ObjectButton(designation, mode))
+    return view

@@ -1,0 +1,193 @@
+"""The /scout list pager: ◀ Previous, the page counter, Next ▶.
+
+Each button's custom_id holds the owner, the page it shows and the list's options
+(``DynamicItem``), so a press needs no memory and works after a restart. Only the person
+who ran /scout list may page it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from enum import StrEnum
+from typing import Any
+
+import discord
+
+from bot.client import AnsweringButton, send_ephemeral
+from bot.errors import InvalidInput
+from bot.render.listing import ListOptions, list_pages, select_objects
+from bot.scout import Summary
+from cogs.scout.answers import Interaction
+
+log = logging.getLogger(__name__)
+
+
+class PagerRole(StrEnum):
+    """Which of the three pager buttons; the value is its part of the custom_id."""
+
+    PREVIOUS = "prev"
+    PAGE = "at"  # the page counter: disabled, a label only
+    NEXT = "next"
+
+
+_PAGER_STYLES = {
+    PagerRole.PREVIOUS: discord.ButtonStyle.secondary,
+    PagerRole.PAGE: discord.ButtonStyle.secondary,
+    PagerRole.NEXT: discord.ButtonStyle.primary,
+}
+_LIST_EXPIRED = "This list's buttons are out of date; run /scout list again."
+
+
+def list_custom_id(owner_id: int, options: ListOptions, page: int, role: PagerRole) -> str:
+    """``scout:list:<owner>:<page>:<sort>:<neo>:<pha>:<vmag>:<limit>:<role>``.
+
+    An unset filter is an empty part. ``repr`` of max_vmag reads back as the same float,
+    so a press filters exactly as the command did. At most 83 characters: a 20-digit
+    owner id, page 9999, "updated", 100, 100, a 22-character float, 200 and "next".
+    """
+    parts = (
+        owner_id,
+        page,
+        options.sort.value,
+        _id_part(options.min_neo_score),
+        _id_part(options.min_pha_score),
+        "" if options.max_vmag is None else repr(options.max_vmag),
+        _id_part(options.limit),
+        role.value,
+    )
+    return "scout:list:" + ":".join(str(part) for part in parts)
+
+
+def _id_part(value: int | None) -> str:
+    """An optional number as its custom_id part: empty when unset."""
+    return "" if value is None else str(value)
+
+
+def _from_id_part(text: str) -> int | None:
+    return int(text) if text else None
+
+
+class ListPageButton(
+    AnsweringButton,
+    template=(
+        r"scout:list:(?P<owner>[0-9]{1,20}):(?P<page>[0-9]{1,4}):(?P<sort>[a-z]{1,10}):"
+        r"(?P<neo>[0-9]{0,3}):(?P<pha>[0-9]{0,3}):(?P<vmag>[0-9.eE+-]{0,24}):"
+        r"(?P<limit>[0-9]{0,3}):(?P<role>prev|at|next)"
+    ),
+):
+    """A button of the /scout list pager: shows page ``page`` of the list as it is now."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        options: ListOptions,
+        page: int,
+        role: PagerRole,
+        *,
+        label: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or role.value,
+                style=_PAGER_STYLES[role],
+                disabled=disabled,
+                custom_id=list_custom_id(owner_id, options, page, role),
+            )
+        )
+        self.owner_id = owner_id
+        self.options = options
+        self.page = page
+        self.role = role
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ListPageButton:
+        owner_id, page, role = int(match["owner"]), int(match["page"]), PagerRole(match["role"])
+        try:
+            options = ListOptions.build(
+                sort=match["sort"],
+                min_neo_score=_from_id_part(match["neo"]),
+                min_pha_score=_from_id_part(match["pha"]),
+                max_vmag=float(match["vmag"]) if match["vmag"] else None,
+                limit=_from_id_part(match["limit"]),
+            )
+        except (InvalidInput, ValueError):
+            # Only a custom_id from another version of the bot reads this way.
+            log.info("a /scout list button with options we cannot read: %s", match.string)
+            button = cls(owner_id, ListOptions(), page, role)
+            button.problem = InvalidInput(_LIST_EXPIRED)
+            return button
+        return cls(owner_id, options, page, role)
+
+    async def allowed(self, interaction: Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        # A mention in an ephemeral answer shows the name and notifies nobody.
+        await send_ephemeral(
+            interaction,
+            f"Only <@{self.owner_id}> can page this list; run /scout list for your own.",
+        )
+        return False
+
+    async def pressed(self, interaction: Interaction) -> None:
+        # Scout may be asked again (the list is cached about a minute) and may take longer
+        # than the 3 s Discord gives for an answer: acknowledge first, then edit.
+        await interaction.response.defer()
+        summary = await interaction.client.scout.summary()
+        embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
+        await interaction.edit_original_response(embed=embed, view=view)
+
+
+def list_page(
+    summary: Summary, options: ListOptions, *, owner_id: int, index: int
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """Page ``index`` of the list as it is now (the last one if the list has shrunk) and,
+    when there is more than one page, the pager under it."""
+    selected = select_objects(summary.objects, options)
+    pages = list_pages(selected, options, total=len(summary.objects))
+    index = max(0, min(index, len(pages) - 1))
+    if len(pages) == 1:
+        return pages[0], None
+    return pages[index], pager_view(owner_id, options, index, len(pages))
+
+
+def pager_view(owner_id: int, options: ListOptions, index: int, count: int) -> discord.ui.View:
+    """◀ Previous, the page counter, Next ▶. Each button names the page it shows, so the
+    three custom_ids differ (Discord requires it) and a press needs no memory."""
+    last = count - 1
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        ListPageButton(
+            owner_id,
+            options,
+            max(index - 1, 0),
+            PagerRole.PREVIOUS,
+            label="◀ Previous",
+            disabled=index == 0,
+        )
+    )
+    # The counter is a dynamic item too: a plain button would make discord.py keep this
+    # view in memory for good (timeout None), for a button nobody can press.
+    view.add_item(
+        ListPageButton(
+            owner_id, options, index, PagerRole.PAGE, label=f"{index + 1}/{count}", disabled=True
+        )
+    )
+    view.add_item(
+        ListPageButton(
+            owner_id,
+            options,
+            min(index + 1, last),
+            PagerRole.NEXT,
+            label="Next ▶",
+            disabled=index >= last,
+        )
+    )
+    return view
