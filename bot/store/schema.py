@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -137,8 +137,17 @@ async def _create_v1(conn: AsyncConnection) -> None:
     await conn.run_sync(metadata.create_all)
 
 
+async def _add_followup(conn: AsyncConnection) -> None:
+    # Imported here: bot.store.statuses defines its tables on this module's metadata.
+    from bot.store.statuses import TABLES
+
+    await conn.run_sync(
+        lambda sync: metadata.create_all(sync, tables=list(TABLES), checkfirst=True)
+    )
+
+
 # MIGRATIONS[n] turns a database of version n into version n + 1.
-MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (_create_v1,)
+MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (_create_v1, _add_followup)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

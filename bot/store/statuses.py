@@ -1,0 +1,433 @@
+"""Follow-up: the statuses a server's members give NEOCP objects, the alert messages that
+carry the status buttons (with each message's thread), and servers the bot has left.
+
+Functions take a connection so that the ``Store`` face decides what one transaction holds.
+Every query names its server: a server's statuses are never read for another one.
+
+Threads are created exactly once: ``claim_thread`` records the intent *before* Discord is
+asked, and a claim found still ``creating`` (a crash between Discord's answer and
+``thread_opened``) is answered ``RECOVER``: look for the thread first. A thread started
+from a message has the message's id, so finding it needs no search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Index,
+    Integer,
+    Row,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.followup import (
+    FollowupStatus,
+    ObjectKey,
+    StatusRecord,
+    TeamStatus,
+    after_undo,
+    check_press,
+    current_status,
+)
+from bot.store.schema import UtcDateTime, metadata
+
+followup_statuses = Table(
+    "followup_statuses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("designation", String(32), nullable=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("member_id", BigInteger, nullable=False),
+    Column("member_name", String(100), nullable=False),
+    Column("site_code", String(8)),
+    Column("status", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_followup_statuses_object", "guild_id", "designation", "first_seen"),
+    Index("ix_followup_statuses_member", "guild_id", "member_id"),
+)
+
+# One row per alert message that carries status buttons: where to show the team's status,
+# and the object's thread on it.
+followup_messages = Table(
+    "followup_messages",
+    metadata,
+    Column("message_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("designation", String(32), nullable=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("thread_state", String(16), nullable=False),
+    Column("thread_id", BigInteger),
+    Column("at_risk_noted_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_followup_messages_object", "guild_id", "designation", "first_seen"),
+)
+
+# Servers the bot was removed from: their data goes after a grace period (a mistaken kick
+# and re-invite must not wipe a team's follow-up).
+guild_departures = Table(
+    "guild_departures",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("left_at", UtcDateTime, nullable=False),
+)
+
+TABLES = (followup_statuses, followup_messages, guild_departures)
+
+
+class ThreadState(StrEnum):
+    NONE = "none"  # no thread wanted or possible yet
+    CREATING = "creating"  # asked Discord; the answer may not have been recorded
+    OPEN = "open"  # thread_id is the thread
+    GONE = "gone"  # deleted or refused: post in the channel instead
+
+
+class ThreadClaim(StrEnum):
+    CREATE = "create"  # nobody tried: create it now
+    RECOVER = "recover"  # a try may have succeeded: look for the thread before creating
+    EXISTS = "exists"  # recorded: use thread_id
+    GONE = "gone"  # fall back to the channel
+
+
+class AlertMessage(BaseModel):
+    """An alert message with status buttons, and its thread."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: int
+    guild_id: int
+    channel_id: int
+    object: ObjectKey
+    thread_state: ThreadState
+    thread_id: int | None
+    at_risk_noted_at: datetime | None
+    created_at: datetime
+
+
+class PressResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    record: StatusRecord | None  # the new status; None after an undo
+    now_current: StatusRecord | None  # the member's status after the press
+    team: TeamStatus
+
+
+# --- statuses -----------------------------------------------------------------------------
+
+
+def _of_object(guild_id: int, key: ObjectKey) -> list[ColumnElement[bool]]:
+    return [
+        followup_statuses.c.guild_id == guild_id,
+        followup_statuses.c.designation == key.designation,
+        followup_statuses.c.first_seen == key.first_seen,
+    ]
+
+
+async def _records(conn: AsyncConnection, *conditions: ColumnElement[bool]) -> list[StatusRecord]:
+    rows = await conn.execute(
+        select(followup_statuses)
+        .where(*conditions)
+        .order_by(followup_statuses.c.at, followup_statuses.c.id)
+    )
+    return [_record(row) for row in rows]
+
+
+async def record_press(conn: AsyncConnection, record: StatusRecord) -> PressResult:
+    """Add a member's status after checking it against their current one.
+
+    Raises ``PressRefused`` (nothing written) for a repeat or a contradiction.
+    """
+    history = await _records(
+        conn,
+        *_of_object(record.guild_id, record.object),
+        followup_statuses.c.member_id == record.member_id,
+    )
+    check_press(current_status(history), record.status, record.object.designation)
+    await conn.execute(
+        insert(followup_statuses).values(
+            guild_id=record.guild_id,
+            designation=record.object.designation,
+            first_seen=record.object.first_seen,
+            member_id=record.member_id,
+            member_name=record.member_name[:100],
+            site_code=record.site_code,
+            status=record.status.value,
+            at=record.at,
+        )
+    )
+    return PressResult(
+        record=record,
+        now_current=record,
+        team=await team_status(conn, record.guild_id, record.object),
+    )
+
+
+async def undo_last(
+    conn: AsyncConnection, guild_id: int, key: ObjectKey, member_id: int
+) -> PressResult:
+    """Remove the member's own last status on the object (``PressRefused`` when none)."""
+    rows = (
+        await conn.execute(
+            select(followup_statuses)
+            .where(*_of_object(guild_id, key), followup_statuses.c.member_id == member_id)
+            .order_by(followup_statuses.c.at, followup_statuses.c.id)
+        )
+    ).all()
+    remaining = after_undo([_record(row) for row in rows], key.designation)
+    await conn.execute(delete(followup_statuses).where(followup_statuses.c.id == rows[-1].id))
+    return PressResult(
+        record=None,
+        now_current=remaining[-1] if remaining else None,
+        team=await team_status(conn, guild_id, key),
+    )
+
+
+async def team_status(conn: AsyncConnection, guild_id: int, key: ObjectKey) -> TeamStatus:
+    return TeamStatus.from_records(await _records(conn, *_of_object(guild_id, key)))
+
+
+async def teams_by_designation(
+    conn: AsyncConnection, guild_id: int, designations: Iterable[str] | None = None
+) -> dict[str, TeamStatus]:
+    """The server's team status per designation, for lists that know no first-seen time.
+
+    A designation reused years later is a different object: only the most recent
+    first-seen time of each designation counts.
+    """
+    conditions = [followup_statuses.c.guild_id == guild_id]
+    if designations is not None:
+        conditions.append(followup_statuses.c.designation.in_(list(designations)))
+    records = await _records(conn, *conditions)
+    newest: dict[str, datetime] = {}
+    for record in records:
+        seen = newest.get(record.object.designation)
+        if seen is None or record.object.first_seen > seen:
+            newest[record.object.designation] = record.object.first_seen
+    grouped: dict[str, list[StatusRecord]] = {}
+    for record in records:
+        if record.object.first_seen == newest[record.object.designation]:
+            grouped.setdefault(record.object.designation, []).append(record)
+    return {designation: TeamStatus.from_records(group) for designation, group in grouped.items()}
+
+
+async def open_targets(
+    conn: AsyncConnection, guild_id: int, member_id: int
+) -> list[tuple[StatusRecord, TeamStatus]]:
+    """The member's objects still to observe or report (Targeting, Found), newest first,
+    each with the team's status."""
+    mine = await _records(
+        conn, followup_statuses.c.guild_id == guild_id, followup_statuses.c.member_id == member_id
+    )
+    latest: dict[ObjectKey, StatusRecord] = {}
+    for record in mine:
+        latest[record.object] = record
+    found = []
+    for record in sorted(latest.values(), key=lambda r: r.at, reverse=True):
+        if record.status.open:
+            found.append((record, await team_status(conn, guild_id, record.object)))
+    return found
+
+
+# --- alert messages and their threads -----------------------------------------------------
+
+
+async def remember_message(
+    conn: AsyncConnection,
+    *,
+    guild_id: int,
+    channel_id: int,
+    message_id: int,
+    key: ObjectKey,
+    at: datetime,
+) -> AlertMessage:
+    """Record an alert message with status buttons (once; later calls return the row)."""
+    found = await message(conn, message_id)
+    if found is not None:
+        return found
+    await conn.execute(
+        insert(followup_messages).values(
+            message_id=message_id,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            designation=key.designation,
+            first_seen=key.first_seen,
+            thread_state=ThreadState.NONE.value,
+            created_at=at,
+        )
+    )
+    remembered = await message(conn, message_id)
+    assert remembered is not None
+    return remembered
+
+
+async def message(conn: AsyncConnection, message_id: int) -> AlertMessage | None:
+    row = (
+        await conn.execute(
+            select(followup_messages).where(followup_messages.c.message_id == message_id)
+        )
+    ).first()
+    return None if row is None else _message(row)
+
+
+async def messages_of_object(
+    conn: AsyncConnection, guild_id: int, key: ObjectKey
+) -> list[AlertMessage]:
+    """Every alert message of the object in this server (one per subscribed channel)."""
+    rows = await conn.execute(
+        select(followup_messages)
+        .where(
+            followup_messages.c.guild_id == guild_id,
+            followup_messages.c.designation == key.designation,
+            followup_messages.c.first_seen == key.first_seen,
+        )
+        .order_by(followup_messages.c.created_at)
+    )
+    return [_message(row) for row in rows]
+
+
+async def messages_of_designation(conn: AsyncConnection, designation: str) -> list[AlertMessage]:
+    """Every server's alert messages for a designation (the watcher's updates and removal)."""
+    rows = await conn.execute(
+        select(followup_messages)
+        .where(followup_messages.c.designation == designation)
+        .order_by(followup_messages.c.created_at)
+    )
+    return [_message(row) for row in rows]
+
+
+async def claim_thread(conn: AsyncConnection, message_id: int) -> ThreadClaim:
+    """Before creating a thread on the message: record the intent, say what to do."""
+    found = await message(conn, message_id)
+    if found is None:
+        raise LookupError(f"message {message_id} carries no follow-up")
+    if found.thread_state is ThreadState.OPEN:
+        return ThreadClaim.EXISTS
+    if found.thread_state is ThreadState.GONE:
+        return ThreadClaim.GONE
+    if found.thread_state is ThreadState.CREATING:
+        return ThreadClaim.RECOVER
+    await _set_thread(conn, message_id, ThreadState.CREATING, None)
+    return ThreadClaim.CREATE
+
+
+async def thread_opened(conn: AsyncConnection, message_id: int, thread_id: int) -> None:
+    await _set_thread(conn, message_id, ThreadState.OPEN, thread_id)
+
+
+async def thread_gone(conn: AsyncConnection, message_id: int) -> None:
+    await _set_thread(conn, message_id, ThreadState.GONE, None)
+
+
+async def thread_not_created(conn: AsyncConnection, message_id: int) -> None:
+    """Discord refused for a reason that may pass: a later event may try again."""
+    await _set_thread(conn, message_id, ThreadState.NONE, None)
+
+
+async def _set_thread(
+    conn: AsyncConnection, message_id: int, state: ThreadState, thread_id: int | None
+) -> None:
+    await conn.execute(
+        update(followup_messages)
+        .where(followup_messages.c.message_id == message_id)
+        .values(thread_state=state.value, thread_id=thread_id)
+    )
+
+
+async def note_at_risk(conn: AsyncConnection, message_id: int, at: datetime) -> bool:
+    """Mark the at-risk note as posted; False if it already was (post it only once)."""
+    result = await conn.execute(
+        update(followup_messages)
+        .where(
+            followup_messages.c.message_id == message_id,
+            followup_messages.c.at_risk_noted_at.is_(None),
+        )
+        .values(at_risk_noted_at=at)
+    )
+    return bool(result.rowcount)
+
+
+# --- privacy and retention ----------------------------------------------------------------
+
+
+async def forget_guild(conn: AsyncConnection, guild_id: int) -> int:
+    """Remove everything follow-up keeps for a server; returns the rows removed."""
+    removed = 0
+    for table in TABLES:
+        result = await conn.execute(delete(table).where(table.c.guild_id == guild_id))
+        removed += int(result.rowcount or 0)
+    return removed
+
+
+async def guild_left(conn: AsyncConnection, guild_id: int, at: datetime) -> None:
+    exists = (
+        await conn.execute(
+            select(func.count())
+            .select_from(guild_departures)
+            .where(guild_departures.c.guild_id == guild_id)
+        )
+    ).scalar_one()
+    if not exists:
+        await conn.execute(insert(guild_departures).values(guild_id=guild_id, left_at=at))
+
+
+async def guild_back(conn: AsyncConnection, guild_id: int) -> None:
+    await conn.execute(delete(guild_departures).where(guild_departures.c.guild_id == guild_id))
+
+
+async def departed_before(conn: AsyncConnection, moment: datetime) -> list[int]:
+    rows = await conn.execute(
+        select(guild_departures.c.guild_id).where(guild_departures.c.left_at < moment)
+    )
+    return [int(row[0]) for row in rows]
+
+
+async def prune(conn: AsyncConnection, before: datetime) -> int:
+    """Forget objects first seen before ``before``: long designated or withdrawn."""
+    removed = 0
+    for table in (followup_statuses, followup_messages):
+        result = await conn.execute(delete(table).where(table.c.first_seen < before))
+        removed += int(result.rowcount or 0)
+    return removed
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+def _record(row: Row[object]) -> StatusRecord:
+    return StatusRecord(
+        guild_id=row.guild_id,
+        object=ObjectKey(designation=row.designation, first_seen=row.first_seen),
+        member_id=row.member_id,
+        member_name=row.member_name,
+        site_code=row.site_code,
+        status=FollowupStatus(row.status),
+        at=row.at,
+    )
+
+
+def _message(row: Row[object]) -> AlertMessage:
+    return AlertMessage(
+        message_id=row.message_id,
+        guild_id=row.guild_id,
+        channel_id=row.channel_id,
+        object=ObjectKey(designation=row.designation, first_seen=row.first_seen),
+        thread_state=ThreadState(row.thread_state),
+        thread_id=row.thread_id,
+        at_risk_noted_at=row.at_risk_noted_at,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,190 @@
+"""Follow-up statuses in the database: presses, undo, per-server privacy, threads once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from bot.followup import FollowupStatus, ObjectKey, PressRefused
+from bot.store import schema, statuses
+from bot.store.statuses import ThreadClaim, ThreadState
+from tests.followup.helpers import P21, T0, press
+
+TARGETING = FollowupStatus.TARGETING
+FOUND = FollowupStatus.FOUND
+GUILD = 100
+OTHER_GUILD = 200
+
+
+@pytest.fixture
+async def conn(tmp_path: Path) -> AsyncIterator[AsyncConnection]:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    async with engine.begin() as connection:
+        await schema.migrate(connection)
+    async with engine.begin() as connection:
+        yield connection
+    await engine.dispose()
+
+
+async def test_a_press_is_stored_and_the_team_status_follows(conn: AsyncConnection) -> None:
+    await statuses.record_press(conn, press("Alice", TARGETING, 0))
+    await statuses.record_press(conn, press("Dan", TARGETING, 1))
+    result = await statuses.record_press(conn, press("Bob", FOUND, 2))
+    assert result.team.summary() == "2 targeting, found by Bob (I41)"
+    assert (await statuses.team_status(conn, GUILD, P21)).summary() == result.team.summary()
+
+
+async def test_a_refused_press_writes_nothing(conn: AsyncConnection) -> None:
+    await statuses.record_press(conn, press("Alice", TARGETING, 0))
+    with pytest.raises(PressRefused, match="already marked targeting"):
+        await statuses.record_press(conn, press("Alice", TARGETING, 5))
+    team = await statuses.team_status(conn, GUILD, P21)
+    assert [r.at for r in team.current] == [T0]
+
+
+async def test_undo_removes_only_the_members_own_last_status(conn: AsyncConnection) -> None:
+    await statuses.record_press(conn, press("Alice", TARGETING, 0))
+    await statuses.record_press(conn, press("Bob", TARGETING, 1))
+    await statuses.record_press(conn, press("Alice", FOUND, 2))
+    result = await statuses.undo_last(conn, GUILD, P21, member_id=1)
+    assert result.now_current is not None and result.now_current.status is TARGETING
+    assert result.team.summary() == "2 targeting"
+    await statuses.undo_last(conn, GUILD, P21, member_id=1)
+    with pytest.raises(PressRefused, match="no status on P21abcd to undo"):
+        await statuses.undo_last(conn, GUILD, P21, member_id=1)
+    assert (await statuses.team_status(conn, GUILD, P21)).summary() == "1 targeting"
+
+
+async def test_statuses_belong_to_their_server(conn: AsyncConnection) -> None:
+    await statuses.record_press(conn, press("Alice", FOUND, guild_id=OTHER_GUILD))
+    assert (await statuses.team_status(conn, GUILD, P21)).empty
+    assert await statuses.teams_by_designation(conn, GUILD) == {}
+    assert await statuses.open_targets(conn, GUILD, member_id=1) == []
+    # The same member may press in this server too: a separate status.
+    await statuses.record_press(conn, press("Alice", FOUND, guild_id=GUILD))
+
+
+async def test_a_reused_designation_shows_only_its_newest_object(conn: AsyncConnection) -> None:
+    later = ObjectKey(designation="P21abcd", first_seen=T0 + timedelta(days=400))
+    await statuses.record_press(conn, press("Alice", FOUND, 0))
+    await statuses.record_press(conn, press("Bob", TARGETING, 1, obj=later))
+    teams = await statuses.teams_by_designation(conn, GUILD, ["P21abcd", "P99zzzz"])
+    assert {d: t.summary() for d, t in teams.items()} == {"P21abcd": "1 targeting"}
+
+
+async def test_open_targets_are_the_members_targeting_and_found_objects(
+    conn: AsyncConnection,
+) -> None:
+    reported = ObjectKey(designation="P21done", first_seen=T0)
+    found = ObjectKey(designation="P21seen", first_seen=T0)
+    await statuses.record_press(conn, press("Alice", TARGETING, 0))
+    await statuses.record_press(conn, press("Alice", FOUND, 1, obj=found))
+    await statuses.record_press(conn, press("Alice", TARGETING, 2, obj=reported))
+    await statuses.record_press(conn, press("Alice", FollowupStatus.REPORTED, 3, obj=reported))
+    await statuses.record_press(conn, press("Bob", TARGETING, 4))
+    targets = await statuses.open_targets(conn, GUILD, member_id=1)
+    assert [(r.object.designation, r.status) for r, _ in targets] == [
+        ("P21seen", FOUND),
+        ("P21abcd", TARGETING),
+    ]
+    assert targets[1][1].summary() == "2 targeting"
+
+
+async def _remember(conn: AsyncConnection, message_id: int = 900, channel_id: int = 50) -> None:
+    await statuses.remember_message(
+        conn, guild_id=GUILD, channel_id=channel_id, message_id=message_id, key=P21, at=T0
+    )
+
+
+async def test_alert_messages_are_remembered_once(conn: AsyncConnection) -> None:
+    await _remember(conn)
+    await _remember(conn)
+    await _remember(conn, message_id=901, channel_id=51)
+    found = await statuses.messages_of_object(conn, GUILD, P21)
+    assert [(m.channel_id, m.message_id) for m in found] == [(50, 900), (51, 901)]
+    assert await statuses.messages_of_object(conn, OTHER_GUILD, P21) == []
+
+
+async def test_a_thread_is_claimed_once_and_recovered_after_a_crash(
+    conn: AsyncConnection,
+) -> None:
+    await _remember(conn)
+    assert await statuses.claim_thread(conn, 900) is ThreadClaim.CREATE
+    # Crash here: Discord may have created the thread, nothing recorded it. The next try
+    # must look for it rather than create a second one.
+    assert await statuses.claim_thread(conn, 900) is ThreadClaim.RECOVER
+    await statuses.thread_opened(conn, 900, thread_id=900)
+    assert await statuses.claim_thread(conn, 900) is ThreadClaim.EXISTS
+    message = await statuses.message(conn, 900)
+    assert message is not None and message.thread_id == 900
+    await statuses.thread_gone(conn, 900)
+    assert await statuses.claim_thread(conn, 900) is ThreadClaim.GONE
+
+
+async def test_a_refusal_that_may_pass_lets_a_later_event_try_again(
+    conn: AsyncConnection,
+) -> None:
+    await _remember(conn)
+    assert await statuses.claim_thread(conn, 900) is ThreadClaim.CREATE
+    await statuses.thread_not_created(conn, 900)
+    message = await statuses.message(conn, 900)
+    assert message is not None and message.thread_state is ThreadState.NONE
+    assert await statuses.claim_thread(conn, 900) is ThreadClaim.CREATE
+
+
+async def test_the_at_risk_note_is_marked_once(conn: AsyncConnection) -> None:
+    await _remember(conn)
+    assert await statuses.note_at_risk(conn, 900, T0)
+    assert not await statuses.note_at_risk(conn, 900, T0 + timedelta(hours=1))
+
+
+async def test_forgetting_a_server_removes_its_statuses_and_messages_only(
+    conn: AsyncConnection,
+) -> None:
+    await statuses.record_press(conn, press("Alice", FOUND))
+    await statuses.record_press(conn, press("Bob", FOUND, guild_id=OTHER_GUILD))
+    await _remember(conn)
+    await statuses.guild_left(conn, GUILD, T0)
+    assert await statuses.forget_guild(conn, GUILD) == 3
+    assert (await statuses.team_status(conn, GUILD, P21)).empty
+    assert await statuses.messages_of_object(conn, GUILD, P21) == []
+    assert not (await statuses.team_status(conn, OTHER_GUILD, P21)).empty
+
+
+async def test_departures_wait_out_their_grace_and_a_return_cancels_them(
+    conn: AsyncConnection,
+) -> None:
+    await statuses.guild_left(conn, GUILD, T0)
+    await statuses.guild_left(conn, GUILD, T0 + timedelta(days=3))  # keeps the first time
+    await statuses.guild_left(conn, OTHER_GUILD, T0)
+    await statuses.guild_back(conn, OTHER_GUILD)
+    assert await statuses.departed_before(conn, T0 + timedelta(days=1)) == [GUILD]
+    assert await statuses.departed_before(conn, T0) == []
+
+
+async def test_prune_forgets_objects_seen_long_ago(conn: AsyncConnection) -> None:
+    recent = ObjectKey(designation="P22new", first_seen=T0 + timedelta(days=40))
+    await statuses.record_press(conn, press("Alice", FOUND))
+    await statuses.record_press(conn, press("Alice", FOUND, obj=recent))
+    await _remember(conn)
+    assert await statuses.prune(conn, T0 + timedelta(days=30)) == 2
+    assert list(await statuses.teams_by_designation(conn, GUILD)) == ["P22new"]
+
+
+async def test_an_old_database_gains_the_follow_up_tables(tmp_path: Path) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/old.db")
+    async with engine.begin() as connection:
+        await connection.run_sync(
+            lambda sync: schema.metadata.create_all(
+                sync, tables=[t for t in schema.metadata.sorted_tables if t not in statuses.TABLES]
+            )
+        )
+        await connection.execute(schema.meta.insert().values(key="schema_version", value="1"))
+    async with engine.begin() as connection:
+        assert await schema.migrate(connection) == 1
+        await statuses.record_press(connection, press("Alice", FOUND))
+    await engine.dispose()
