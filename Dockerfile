@@ -8,7 +8,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
 # Every dependency at the version CI tested (constraints.txt pins the transitive ones too).
-RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -c constraints.txt .
+RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -c constraints.txt '.[postgres]'
 
 FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --create-home --home-dir /var/lib/scoutbot scoutbot

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.database_url import driver_missing, parse_database_url
 
 log = logging.getLogger("bot")
 
@@ -47,8 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.command == "check-config":
-        print(json.dumps(settings.masked(), indent=2))
-        return 0
+        return _check_config(settings)
     if settings.discord.token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -56,6 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sync":
         return asyncio.run(_sync(settings, args.guild))
     return asyncio.run(_run(settings))
+
+
+def _check_config(settings: Settings) -> int:
+    print(json.dumps(settings.masked(), indent=2))
+    missing = driver_missing(parse_database_url(settings.database.url))
+    if missing is not None:
+        print(f"error: database.url: {missing}", file=sys.stderr)
+        return 2
+    return 0
 
 
 async def _run(settings: Settings) -> int:

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,8 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+
+from bot.database_url import mask_url, parse_database_url
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 TOKEN_ENV_VARS = ("SCOUTBOT_DISCORD__TOKEN", "DISCORD_TOKEN")
@@ -85,14 +88,18 @@ class AlertsSettings(_Section):
 
 
 class DatabaseSettings(_Section):
+    # As the operator wrote it (check-config shows it so, password masked); the store
+    # turns it into its async driver's form.
     url: str = "sqlite:///data/scoutbot.db"
 
     @field_validator("url")
     @classmethod
-    def _known_scheme(cls, value: str) -> str:
-        if not value.startswith(("sqlite:///", "sqlite+aiosqlite:///", "postgresql")):
-            raise ValueError("must be a SQLAlchemy URL such as sqlite:///data/scoutbot.db")
+    def _usable(cls, value: str) -> str:
+        parse_database_url(value)  # DatabaseUrlError is a ValueError: pydantic reports it
         return value
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        yield "url", mask_url(self.url)
 
 
 class LoggingSettings(_Section):
@@ -135,6 +142,7 @@ class Settings(BaseSettings):
         """The effective settings as plain data, with every secret masked."""
         data: dict[str, Any] = self.model_dump(mode="json")
         data["discord"]["token"] = "**********" if self.discord.token else None
+        data["database"]["url"] = mask_url(self.database.url)
         return data
 
 
@@ -183,8 +191,11 @@ def describe_validation_error(exc: ValidationError) -> str:
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"])
         got = error.get("input")
+        if key == "database.url" and isinstance(got, str):
+            got = mask_url(got)
         shown = "" if isinstance(got, dict) or "token" in key else f" (got {got!r})"
-        lines.append(f"{key}: {error['msg']}{shown}")
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{key}: {message}{shown}")
     return "invalid configuration:\n  " + "\n  ".join(lines)
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import CursorResult, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from bot.database_url import DatabaseTarget, DatabaseUrlError, database_target, parse_database_url
 from bot.store import schema
 
 log = logging.getLogger(__name__)
@@ -30,17 +31,11 @@ class StoreError(RuntimeError):
 
 
 def async_url(url: str) -> URL:
-    """The async driver's form of ``database.url`` (given in SQLAlchemy's sync form)."""
+    """The async driver's form of ``database.url`` (as operators write it)."""
     try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError(f"database.url is not a SQLAlchemy URL: {exc}") from None
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return parsed.set(drivername="sqlite+aiosqlite")
-    if backend == "postgresql":
-        return parsed.set(drivername="postgresql+asyncpg")
-    raise StoreError(f"database.url: unsupported database {backend!r}; use sqlite or postgresql")
+        return parse_database_url(url)
+    except DatabaseUrlError as exc:
+        raise StoreError(f"database.url: {exc}") from None
 
 
 class Database:
@@ -71,15 +66,15 @@ class Database:
 
 async def open_database(url: str) -> Database:
     """Open (creating on first run) and migrate the database at ``url``."""
-    target = async_url(url)
     try:
-        engine = _make_engine(target)
+        database = database_target(url)
+    except DatabaseUrlError as exc:
+        raise StoreError(str(exc)) from None
+    target = database.url
+    try:
+        engine = _make_engine(database)
     except OSError as exc:
         raise StoreError(f"cannot create the database {safe_url(target)}: {exc}") from None
-    except ImportError as exc:
-        raise StoreError(
-            f"the database driver for {target.drivername} is not installed ({exc.name})"
-        ) from None
     try:
         async with engine.begin() as conn:
             found = await schema.migrate(conn)
@@ -116,9 +111,10 @@ def _sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def _make_engine(url: URL) -> AsyncEngine:
-    if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+def _make_engine(database: DatabaseTarget) -> AsyncEngine:
+    url = database.url
+    if database.backend != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True, **database.engine_options)
     path = _sqlite_path(url)
     if path is None:
         # One shared connection, or every connection would see its own empty database.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from pathlib import Path
 
@@ -59,13 +58,6 @@ async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> Non
         db.execute("update meta set value='99' where key='schema_version'")
     with pytest.raises(StoreError, match="schema version 99"):
         await Store.open(url)
-
-
-async def test_a_missing_driver_is_a_clear_error() -> None:
-    if importlib.util.find_spec("asyncpg") is not None:
-        pytest.skip("asyncpg is installed here")
-    with pytest.raises(StoreError, match="driver for postgresql\\+asyncpg is not installed"):
-        await Store.open("postgresql://scout@localhost/scout")
 
 
 async def test_an_unusable_path_is_a_clear_error(tmp_path: Path) -> None:
