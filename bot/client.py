@@ -21,6 +21,7 @@ from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
 from bot.health import UpstreamHealth
 from bot.http import make_http_client
 from bot.mpc import ActionCodeClient
+from bot.render.safe import clamp_content
 from bot.scout import ScoutClient
 from bot.store import Store
 
@@ -322,7 +323,12 @@ def _where(interaction: discord.Interaction[Any]) -> str:
 
 
 async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
-    """Answer privately, whether or not the interaction was already acknowledged."""
+    """Answer privately, whether or not the interaction was already acknowledged.
+
+    The message is held to Discord's 2000 characters: a refused error answer would leave
+    the user with nothing at all.
+    """
+    message = clamp_content(message) or "Something went wrong."
     try:
         if not interaction.response.is_done():
             await interaction.response.send_message(message, ephemeral=True)

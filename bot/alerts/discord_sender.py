@@ -22,6 +22,7 @@ from bot.alerts.delivery import (
 )
 from bot.guilds import GuildPolicy
 from bot.render.alerts import alert_content, alert_embed, reference_text
+from bot.render.safe import clamp_content, clamp_embed
 from bot.store.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,8 @@ class DiscordSender:
             # discord.py sends ``enforce_nonce`` with a nonce: Discord answers a resend
             # within a few minutes with the message it already posted, not a second one.
             message = await channel.send(
-                content=alert_content(role_id),
-                embed=alert_embed(delivery.event, reference=nonce),
+                content=clamp_content(alert_content(role_id)),
+                embed=clamp_embed(alert_embed(delivery.event, reference=nonce)),
                 allowed_mentions=allowed_mentions_for(role_id),
                 nonce=nonce,
             )

@@ -14,6 +14,7 @@ from bot.alerts.watcher import KEEP_HISTORY, WatcherStatus
 from bot.health import ServiceHealth
 from bot.neocp.events import Change, EventKind, NeocpEvent
 from bot.neocp.filters import AlertFilter
+from bot.render import safe
 from bot.render.common import (
     COLOUR_UNKNOWN,
     DATA_FOOTER,
@@ -21,6 +22,7 @@ from bot.render.common import (
     EMBED_FIELD_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
     EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
     NA,
     fmt_arc,
     fmt_arcmin,
@@ -37,6 +39,8 @@ from bot.render.common import (
     object_links,
     relative_time,
     scout_url,
+    shown,
+    shown_code,
     truncate,
 )
 from bot.scout.models import ScoutObject
@@ -66,7 +70,7 @@ def alert_embed(event: NeocpEvent, *, reference: str) -> discord.Embed:
     """An event as observers read it: what happened, the figures, links, coloured by interest."""
     obj = event.object
     embed = discord.Embed(
-        title=truncate(_TITLES[event.kind].format(event.designation), EMBED_TITLE_LIMIT),
+        title=truncate(_TITLES[event.kind].format(shown(event.designation)), EMBED_TITLE_LIMIT),
         url=scout_url(event.designation),
         description=truncate(_description(event), EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_UNKNOWN if event.kind is EventKind.REMOVED else object_colour(obj),
@@ -134,19 +138,36 @@ def format_change(change: Change) -> str:
 # --- /alerts list -------------------------------------------------------------------------
 
 
+_LIST_TITLE: Final = "NEOCP alerts in this server"
+# Kept free of the 6000 characters for the title, the description and the footer.
+_LIST_OVERHEAD: Final = 700
+
+
 def subscriptions_embed(subscriptions: Sequence[Subscription]) -> discord.Embed:
-    """This server's subscriptions: channel, filter, mention, state, last delivery or failure."""
-    embed = discord.Embed(title="NEOCP alerts in this server", colour=discord.Colour.dark_blue())
+    """This server's subscriptions: channel, filter, mention, state, last delivery or failure.
+
+    Each entry gets an equal share of the 6000 characters an embed may hold, so 25 entries
+    with long failures still fit: a failure is cut before anything else is.
+    """
+    embed = discord.Embed(title=_LIST_TITLE, colour=discord.Colour.dark_blue())
     if not subscriptions:
         embed.description = (
             "No channel gets alerts yet. `/alerts subscribe` in a channel starts them."
         )
         return embed
-    for index, subscription in enumerate(subscriptions[:EMBED_FIELD_LIMIT], start=1):
+    shown_here = subscriptions[:EMBED_FIELD_LIMIT]
+    share = min(EMBED_FIELD_VALUE_LIMIT, (EMBED_TOTAL_LIMIT - _LIST_OVERHEAD) // len(shown_here))
+    for index, subscription in enumerate(shown_here, start=1):
+        name = f"{index}. {_state_word(subscription)}"
         embed.add_field(
-            name=f"{index}. {_state_word(subscription)}",
-            value=truncate(_subscription_lines(subscription), EMBED_FIELD_VALUE_LIMIT),
+            name=name,
+            value=safe.fit_lines(_subscription_lines(subscription), share - len(name)),
             inline=False,
+        )
+    if any(s.state is SubscriptionState.DISABLED for s in shown_here):
+        embed.description = (
+            "A stopped channel: fix its permissions, then `/alerts subscribe` there again; "
+            f"otherwise its entry is forgotten after {KEEP_HISTORY.days} days."
         )
     if len(subscriptions) > EMBED_FIELD_LIMIT:
         embed.set_footer(text=f"and {len(subscriptions) - EMBED_FIELD_LIMIT} more")
@@ -159,7 +180,8 @@ def _state_word(subscription: Subscription) -> str:
     return "🟢 active"
 
 
-def _subscription_lines(subscription: Subscription) -> str:
+def _subscription_lines(subscription: Subscription) -> list[str]:
+    """Most important first: ``fit_lines`` cuts from the end."""
     lines = [f"<#{subscription.channel_id}>: {subscription.filter.describe()}"]
     if subscription.mention_role_id is not None:
         lines.append(f"mentions <@&{subscription.mention_role_id}>")
@@ -167,14 +189,11 @@ def _subscription_lines(subscription: Subscription) -> str:
     if subscription.last_failure is not None:
         lines.append(
             f"last failure {relative_time(subscription.last_failure_at)}: "
-            f"{subscription.last_failure}"
+            f"{safe.text(subscription.last_failure)}"
         )
     if subscription.state is SubscriptionState.DISABLED:
-        lines.append(
-            "Fix the channel's permissions, then `/alerts subscribe` there again; "
-            f"otherwise this entry is forgotten after {KEEP_HISTORY.days} days."
-        )
-    return "\n".join(lines)
+        lines.append("Fix its permissions, then `/alerts subscribe` there again.")
+    return lines
 
 
 # --- /alerts preview ----------------------------------------------------------------------
@@ -207,7 +226,7 @@ def preview_embed(
 
 def _preview_line(obj: ScoutObject) -> str:
     return (
-        f"[`{obj.designation}`]({scout_url(obj.designation)}) {fmt_scores(obj)} · "
+        f"[`{shown_code(obj.designation)}`]({scout_url(obj.designation)}) {fmt_scores(obj)} · "
         f"rating {fmt_rating(obj.rating)} · V {fmt_mag(obj.vmag)}"
     )
 
@@ -262,7 +281,7 @@ def _last_poll(status: WatcherStatus) -> str:
     if status.last_poll_at is None:
         return "not yet"
     mark = "✅" if status.last_poll_ok else "⚠️"
-    note = f": {status.last_poll_note}" if status.last_poll_note else ""
+    note = f": {safe.text(status.last_poll_note)}" if status.last_poll_note else ""
     return truncate(f"{mark} {relative_time(status.last_poll_at)}{note}", EMBED_FIELD_VALUE_LIMIT)
 
 
@@ -273,8 +292,10 @@ def _last_error(status: WatcherStatus, scout: ServiceHealth) -> str:
         scout.last_failure is None
         or (status.last_error_at is not None and status.last_error_at >= scout.last_failure)
     ):
-        return f"{relative_time(status.last_error_at)}: {status.last_error}"
-    return f"{relative_time(scout.last_failure)}: {scout.service}: {scout.last_error}"
+        return f"{relative_time(status.last_error_at)}: {safe.text(status.last_error)}"
+    return (
+        f"{relative_time(scout.last_failure)}: {scout.service}: {safe.text(scout.last_error or NA)}"
+    )
 
 
 def subscribed_message(

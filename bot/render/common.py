@@ -6,12 +6,14 @@ for an embed; ``None`` always reads ``"n/a"`` so a missing value never looks lik
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Final
 from urllib.parse import quote
 
 import discord
 
+from bot.render import safe
 from bot.scout.models import ScoutObject
 
 NA: Final = "n/a"
@@ -34,25 +36,40 @@ _MPC_NEOCP_OBJECT: Final = "https://cgi.minorplanetcenter.net/cgi-bin/showobsorb
 # The MPC asks that NEOCP designations and ephemerides not be promulgated.
 DATA_FOOTER: Final = "NEOCP data: for this team only, do not repost."
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
-EMBED_TOTAL_LIMIT: Final = 6000
-EMBED_TITLE_LIMIT: Final = 256
-EMBED_DESCRIPTION_LIMIT: Final = 4096
-EMBED_FIELD_LIMIT: Final = 25
-EMBED_FIELD_NAME_LIMIT: Final = 256
-EMBED_FIELD_VALUE_LIMIT: Final = 1024
-EMBED_FOOTER_LIMIT: Final = 2048
-MESSAGE_CONTENT_LIMIT: Final = 2000
-MESSAGE_EMBEDS_LIMIT: Final = 10
-MESSAGE_FILES_LIMIT: Final = 10
+# Discord's limits, under the names the renderers use (``bot.render.safe`` holds them all).
+EMBED_TOTAL_LIMIT: Final = safe.EMBEDS_TOTAL_LIMIT
+EMBED_TITLE_LIMIT: Final = safe.TITLE_LIMIT
+EMBED_DESCRIPTION_LIMIT: Final = safe.DESCRIPTION_LIMIT
+EMBED_FIELD_LIMIT: Final = safe.FIELDS_LIMIT
+EMBED_FIELD_NAME_LIMIT: Final = safe.FIELD_NAME_LIMIT
+EMBED_FIELD_VALUE_LIMIT: Final = safe.FIELD_VALUE_LIMIT
+EMBED_FOOTER_LIMIT: Final = safe.FOOTER_LIMIT
+MESSAGE_CONTENT_LIMIT: Final = safe.CONTENT_LIMIT
+MESSAGE_EMBEDS_LIMIT: Final = safe.EMBEDS_LIMIT
+MESSAGE_FILES_LIMIT: Final = safe.FILES_LIMIT
+
+# A designation as shown: NEOCP ones have at most 7 characters, so a longer one is
+# upstream data gone wrong and is cut rather than allowed to fill a title.
+DESIGNATION_SHOWN_LIMIT: Final = 24
+
+
+def shown(designation: str) -> str:
+    """A designation from upstream, safe in Markdown: escaped, on one line, cut to 24."""
+    return safe.text(designation, limit=DESIGNATION_SHOWN_LIMIT)
+
+
+def shown_code(designation: str) -> str:
+    """The same inside a code span (``P21`` in backticks)."""
+    return safe.code(designation, limit=DESIGNATION_SHOWN_LIMIT)
 
 
 # --- numbers ------------------------------------------------------------------------------
 
 
 def fmt_score(score: int | None) -> str:
-    """A 0-100 Scout score: ``"100"``, ``"3"`` or ``"n/a"``."""
-    return NA if score is None else str(score)
+    """A 0-100 Scout score: ``"100"``, ``"3"``; ``"n/a"`` when unknown or out of range."""
+    checked = safe.score(score)
+    return NA if checked is None else str(checked)
 
 
 def fmt_scores(obj: ScoutObject) -> str:
@@ -61,24 +78,27 @@ def fmt_scores(obj: ScoutObject) -> str:
 
 
 def rating_name(rating: int | None) -> str:
-    """``0`` -> ``"negligible"`` ... ``4`` -> ``"elevated"``; None -> ``"n/a"``."""
-    if rating is None:
-        return NA
-    return RATING_NAMES.get(rating, f"rating {rating}")
+    """``0`` -> ``"negligible"`` ... ``4`` -> ``"elevated"``; None or out of range -> ``"n/a"``."""
+    checked = safe.rating(rating)
+    return NA if checked is None else RATING_NAMES[checked]
 
 
 def fmt_rating(rating: int | None) -> str:
-    """``"0 (negligible)"``; ``"n/a"`` when Scout gives none (arc too short)."""
-    return NA if rating is None else f"{rating} ({rating_name(rating)})"
+    """``"0 (negligible)"``; ``"n/a"`` when Scout gives none (arc too short) or one out of
+    its 0-4 range."""
+    checked = safe.rating(rating)
+    return NA if checked is None else f"{checked} ({rating_name(checked)})"
 
 
 def fmt_mag(value: float | None) -> str:
     """A magnitude (V or H) to one decimal: ``"19.2"``."""
-    return NA if value is None else f"{value:.1f}"
+    checked = safe.within(value, -30, 40)
+    return NA if checked is None else f"{checked:.1f}"
 
 
 def fmt_arc(hours: float | None) -> str:
     """Scout's arc is in hours: under a day ``"1.1 h"``, else days ``"2.3 d"``."""
+    hours = safe.non_negative(hours)
     if hours is None:
         return NA
     if hours < 24:
@@ -86,20 +106,28 @@ def fmt_arc(hours: float | None) -> str:
     return f"{hours / 24:.1f} d"
 
 
+_RA: Final = re.compile(r"(?P<h>[0-9]{1,2}):(?P<m>[0-9]{1,2}(?:\.[0-9]+)?)")
+_DEC: Final = re.compile(r"(?P<d>[+-]?[0-9]{1,2}(?:\.[0-9]+)?)°?")
+
+
 def fmt_ra(ra: str | None) -> str:
-    """Scout's ``"HH:MM"`` R.A. as ``"20h25m"``."""
+    """Scout's ``"HH:MM"`` R.A. as ``"20h25m"``; anything else escaped and cut short."""
     if not ra:
         return NA
-    hours, _, minutes = ra.strip().partition(":")
-    return f"{hours}h{minutes}m" if minutes else ra.strip()
+    match = _RA.fullmatch(ra.strip())
+    if match is None:
+        return safe.text(ra, limit=12)
+    return f"{match['h']}h{match['m']}m"
 
 
 def fmt_dec(dec: str | None) -> str:
-    """Scout's whole-degree ``"+09"`` Dec. as ``"+09°"``."""
+    """Scout's whole-degree ``"+09"`` Dec. as ``"+09°"``; anything else escaped and cut."""
     if not dec:
         return NA
-    text = dec.strip()
-    return text if text.endswith("°") else f"{text}°"
+    match = _DEC.fullmatch(dec.strip())
+    if match is None:
+        return safe.text(dec, limit=12)
+    return f"{match['d']}°"
 
 
 def fmt_radec(obj: ScoutObject) -> str:
@@ -109,6 +137,7 @@ def fmt_radec(obj: ScoutObject) -> str:
 
 def fmt_rate(rate: float | None) -> str:
     """Plane-of-sky motion, arcseconds a minute: ``"4.8″/min"``."""
+    rate = safe.finite(rate)
     if rate is None:
         return NA
     return f"{rate:.2f}″/min" if abs(rate) < 1 else f"{rate:.1f}″/min"
@@ -116,6 +145,7 @@ def fmt_rate(rate: float | None) -> str:
 
 def fmt_arcmin(value: float | None) -> str:
     """An angle in arcminutes; degrees once it is large (uncertainties reach thousands)."""
+    value = safe.non_negative(value)
     if value is None:
         return NA
     if abs(value) >= 600:
@@ -133,11 +163,13 @@ def fmt_uncertainty(obj: ScoutObject) -> str:
 
 def fmt_elong(elong: float | None) -> str:
     """Solar elongation in whole degrees: ``"152°"``."""
-    return NA if elong is None else f"{elong:.0f}°"
+    checked = safe.within(elong, 0, 180)
+    return NA if checked is None else f"{checked:.0f}°"
 
 
 def fmt_number(value: float | None, digits: int = 3, unit: str = "") -> str:
     """A plain number to ``digits`` significant figures, with an optional unit."""
+    value = safe.finite(value)
     if value is None:
         return NA
     return f"{value:.{digits}g}{unit}"
@@ -160,13 +192,18 @@ def absolute_time(when: datetime | None) -> str:
 
 
 def scout_url(designation: str) -> str:
-    """The object's page on the CNEOS Scout site."""
-    return _SCOUT_OBJECT.format(quote(designation, safe=""))
+    """The object's page on the CNEOS Scout site (Scout's own page for a designation
+    too long to make a link of)."""
+    if len(designation) > DESIGNATION_SHOWN_LIMIT:
+        return SCOUT_PAGE
+    return safe.url(_SCOUT_OBJECT.format(quote(designation, safe=""))) or SCOUT_PAGE
 
 
 def neocp_url(designation: str) -> str:
     """The MPC's NEOCP page for the object (its observations, while it is on the NEOCP)."""
-    return _MPC_NEOCP_OBJECT.format(quote(designation, safe=""))
+    if len(designation) > DESIGNATION_SHOWN_LIMIT:
+        return NEOCP_PAGE
+    return safe.url(_MPC_NEOCP_OBJECT.format(quote(designation, safe=""))) or NEOCP_PAGE
 
 
 def object_links(designation: str) -> str:
@@ -190,6 +227,7 @@ def interest_colour(
     neo_score: int | None, rating: int | None, pha_score: int | None = None
 ) -> discord.Colour:
     """How urgently follow-up matters, as an embed colour: impact rating first, then scores."""
+    rating, neo_score, pha_score = safe.rating(rating), safe.score(neo_score), safe.score(pha_score)
     if rating is not None and rating >= 3:
         return COLOUR_ALARM
     if (rating is not None and rating >= 1) or (pha_score is not None and pha_score >= 50):
@@ -210,9 +248,7 @@ def object_colour(obj: ScoutObject) -> discord.Colour:
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     """``text`` cut to at most ``limit`` characters, marked with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - len(ellipsis))] + ellipsis
+    return safe.fit(text, limit, ellipsis)
 
 
 def embed_length(embed: discord.Embed) -> int:

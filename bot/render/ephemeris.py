@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import discord
 
+from bot.render import safe
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_DESCRIPTION_LIMIT,
@@ -21,6 +22,7 @@ from bot.render.common import (
     fmt_number,
     object_colour,
     scout_url,
+    shown,
     truncate,
 )
 from bot.render.reply import Attachment, Reply, safe_filename
@@ -215,11 +217,12 @@ def site_name(obs_code: str) -> str:
 def ephemeris_reply(eph: Ephemeris, *, obs_code: str = GEOCENTRIC) -> Reply:
     """The table in an embed, and the CSVs of everything Scout sent."""
     designation = eph.object.designation
+    name = shown(designation)
     topocentric = obs_code != GEOCENTRIC or any(
         record.sun_flag or record.el is not None for record in eph.records
     )
     embed = discord.Embed(
-        title=truncate(f"Ephemeris of {designation} from {site_name(obs_code)}", EMBED_TITLE_LIMIT),
+        title=truncate(f"Ephemeris of {name} from {site_name(obs_code)}", EMBED_TITLE_LIMIT),
         url=scout_url(designation),
         colour=object_colour(eph.object),
     )
@@ -269,7 +272,7 @@ def fov_reply(eph: Ephemeris, pointing: FieldOfViewRequest, *, obs_code: str = G
     record = eph.records[0] if eph.records else None
     fov = _fov_of(eph, record)
     embed = discord.Embed(
-        title=truncate(f"Is {designation} in the field?", EMBED_TITLE_LIMIT),
+        title=truncate(f"Is {shown(designation)} in the field?", EMBED_TITLE_LIMIT),
         url=scout_url(designation),
         colour=object_colour(eph.object),
         description=_odds_sentence(eph, fov, pointing, record),
@@ -300,7 +303,7 @@ def _odds_sentence(
     pointing: FieldOfViewRequest,
     record: EphemerisRecord | None,
 ) -> str:
-    designation = eph.object.designation
+    designation = shown(eph.object.designation)
     when = "" if record is None else f" at {absolute_time(record.time)}"
     brighter = "" if pointing.vmag is None else f" and brighter than V {pointing.vmag:g}"
     field = f"the {pointing.diameter_arcmin:g}′ field"
@@ -359,5 +362,5 @@ def _median_position(record: EphemerisRecord) -> str:
 
 
 def _raw_values(fov: FieldOfView) -> str:
-    text = "\n".join(f"{key}: {value}" for key, value in fov.raw.items())
+    text = "\n".join(f"{safe.text(key)}: {safe.text(value)}" for key, value in fov.raw.items())
     return truncate(text, EMBED_FIELD_VALUE_LIMIT) or NA

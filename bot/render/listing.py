@@ -32,6 +32,7 @@ from bot.render.common import (
     interest_colour,
     relative_time,
     scout_url,
+    shown,
     truncate,
 )
 from bot.scout.models import ScoutObject
@@ -159,7 +160,7 @@ _SORTERS: dict[SortKey, Callable[[ScoutObject], tuple[float, float, str]]] = {
 
 def object_field(obj: ScoutObject) -> tuple[str, str]:
     """One object as an embed field: name and value, each within Discord's limits."""
-    name = f"{obj.designation} · {fmt_scores(obj)} · rating {fmt_rating(obj.rating)}"
+    name = f"{shown(obj.designation)} · {fmt_scores(obj)} · rating {fmt_rating(obj.rating)}"
     n_obs = NA if obj.n_obs is None else str(obj.n_obs)
     value = (
         f"V {fmt_mag(obj.vmag)} · H {fmt_mag(obj.h)} · {n_obs} obs · arc {fmt_arc(obj.arc_hours)}\n"

@@ -22,6 +22,7 @@ from bot.render.common import (
     object_links,
     relative_time,
     scout_url,
+    shown,
     truncate,
 )
 from bot.scout.models import ScoutObject
@@ -30,7 +31,7 @@ from bot.scout.models import ScoutObject
 def object_embed(obj: ScoutObject) -> discord.Embed:
     """Every figure of the record, grouped as an observer reads them, coloured by interest."""
     embed = discord.Embed(
-        title=truncate(f"{obj.designation} on the NEOCP", EMBED_TITLE_LIMIT),
+        title=truncate(f"{shown(obj.designation)} on the NEOCP", EMBED_TITLE_LIMIT),
         url=scout_url(obj.designation),
         description=(
             f"{object_links(obj.designation)}\n"

@@ -6,12 +6,14 @@ from typing import Final
 
 import discord
 
+from bot.render import safe
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_DESCRIPTION_LIMIT,
     EMBED_TITLE_LIMIT,
     object_colour,
     scout_url,
+    shown,
     truncate,
 )
 from bot.render.reply import Attachment, Reply, safe_filename
@@ -28,14 +30,14 @@ def observations_reply(result: ObjectObservations, *, preview_lines: int = PREVI
     """The file as Scout sent it, and its first lines in a code block."""
     obj = result.object
     embed = discord.Embed(
-        title=truncate(f"Observations of {obj.designation}", EMBED_TITLE_LIMIT),
+        title=truncate(f"Observations of {shown(obj.designation)}", EMBED_TITLE_LIMIT),
         url=scout_url(obj.designation),
         colour=object_colour(obj),
     )
     embed.set_footer(text=DATA_FOOTER)
     lines = result.lines
     if result.text is None or not lines:
-        embed.description = f"Scout has no MPC observation file for {obj.designation}."
+        embed.description = f"Scout has no MPC observation file for {shown(obj.designation)}."
         return Reply(embeds=[embed])
     embed.description = _preview(lines, preview_lines)
     # Encoded as UTF-8 without any rewriting: the file must reach the observer unchanged.
@@ -50,7 +52,7 @@ def observations_reply(result: ObjectObservations, *, preview_lines: int = PREVI
 def _preview(lines: list[str], count: int) -> str:
     head = lines[:count]
     # A stray backtick run would close the code block early.
-    body = "\n".join(line.replace("```", "'''") for line in head)
+    body = "\n".join(safe.code(line) for line in head)
     summary = f"{len(lines)} observation lines" + (
         f"; the first {len(head)}:" if len(lines) > len(head) else ":"
     )

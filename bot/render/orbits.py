@@ -17,6 +17,7 @@ from bot.render.common import (
     NA,
     object_colour,
     scout_url,
+    shown,
     truncate,
 )
 from bot.render.reply import Attachment, Reply, safe_filename
@@ -133,13 +134,13 @@ def orbits_reply(result: ObjectOrbits) -> Reply:
     obj = result.object
     stats = orbit_stats(result.orbits)
     embed = discord.Embed(
-        title=truncate(f"Sampled orbits of {obj.designation}", EMBED_TITLE_LIMIT),
+        title=truncate(f"Sampled orbits of {shown(obj.designation)}", EMBED_TITLE_LIMIT),
         url=scout_url(obj.designation),
         colour=object_colour(obj),
     )
     embed.set_footer(text=DATA_FOOTER)
     if not stats.total:
-        embed.description = f"Scout sent no sampled orbits for {obj.designation}."
+        embed.description = f"Scout sent no sampled orbits for {shown(obj.designation)}."
         return Reply(embeds=[embed])
     stated = "" if result.count in (None, stats.total) else f" (Scout counts {result.count})"
     embed.description = (

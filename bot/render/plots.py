@@ -6,6 +6,7 @@ from typing import Final
 
 import discord
 
+from bot.render import safe
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_TITLE_LIMIT,
@@ -13,6 +14,7 @@ from bot.render.common import (
     MESSAGE_FILES_LIMIT,
     object_colour,
     scout_url,
+    shown,
     truncate,
 )
 from bot.render.reply import Attachment, Reply, safe_filename
@@ -51,7 +53,7 @@ def plot_filename(designation: str, key: str) -> str:
 
 
 def plot_title(key: str) -> str:
-    return PLOT_TITLES.get(key, plot_stem(key).replace("_", " "))
+    return PLOT_TITLES.get(key) or safe.text(plot_stem(key).replace("_", " "), limit=60)
 
 
 def plot_kind(key: str) -> str | None:
@@ -73,7 +75,7 @@ def plots_replies(result: ObjectPlots) -> list[Reply]:
         for key, png in items[start : start + _PER_MESSAGE]:
             attachment = Attachment(plot_filename(obj.designation, key), png, plot_title(key))
             embed = discord.Embed(
-                title=truncate(f"{obj.designation}: {plot_title(key)}", EMBED_TITLE_LIMIT),
+                title=truncate(f"{shown(obj.designation)}: {plot_title(key)}", EMBED_TITLE_LIMIT),
                 url=scout_url(obj.designation),
                 colour=object_colour(obj),
             )
@@ -82,7 +84,9 @@ def plots_replies(result: ObjectPlots) -> list[Reply]:
             embeds.append(embed)
             attachments.append(attachment)
         replies.append(Reply(embeds=embeds, attachments=attachments))
-    note = missing_plots_sentence(obj.designation, result.kinds, missing, any_sent=bool(items))
+    note = missing_plots_sentence(
+        shown(obj.designation), result.kinds, missing, any_sent=bool(items)
+    )
     if note:
         if replies and replies[-1].content is None:
             last = replies[-1]

@@ -25,6 +25,7 @@ from bot.render.common import (
     MESSAGE_EMBEDS_LIMIT,
     MESSAGE_FILES_LIMIT,
 )
+from bot.render.safe import message_kwargs
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_FILENAME = 100
@@ -79,7 +80,8 @@ class Reply:
             assert not problems, "; ".join(problems)
 
     def send_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``followup.send`` / ``send_message``, with fresh files."""
+        """Keyword arguments for ``followup.send`` / ``send_message``, with fresh files,
+        held to Discord's limits (``bot.render.safe``)."""
         kwargs: dict[str, Any] = {}
         if self.content is not None:
             kwargs["content"] = self.content
@@ -87,7 +89,7 @@ class Reply:
             kwargs["embeds"] = list(self.embeds)
         if self.attachments:
             kwargs["files"] = [attachment.to_file() for attachment in self.attachments]
-        return kwargs
+        return message_kwargs(**kwargs)
 
 
 def embed_problems(embed: discord.Embed) -> list[str]:

@@ -44,4 +44,4 @@ def test_every_recorded_object_renders_within_limits() -> None:
 def test_a_long_designation_is_cut_in_the_title_not_refused() -> None:
     embed = object_embed(make_object(objectName="X" * 300))
     assert embed_problems(embed) == []
-    assert embed.title is not None and embed.title.endswith("…")
+    assert embed.title is not None and embed.title.endswith("… on the NEOCP")
