@@ -26,7 +26,7 @@ from tests.e2e.fake_discord import (
     FakeInteraction,
     FakeMessage,
     RecordedRequest,
-    _json_response,
+    rate_limited_response,
 )
 from tests.e2e.fake_upstreams import FakeScout, UpstreamRequest
 
@@ -160,21 +160,7 @@ class TimedDiscord(FakeDiscord):
 
 
 def _too_many(retry_after: float, *, is_global: bool) -> web.Response:
-    # What Discord sends: discord.py honours a 429 only with a Via header and a JSON body.
-    retry_after = max(retry_after, 0.001)
-    headers = {
-        "Via": "1.1 google",
-        "Retry-After": str(max(1, round(retry_after))),
-        "X-RateLimit-Scope": "global" if is_global else "user",
-    }
-    if is_global:
-        headers["X-RateLimit-Global"] = "true"
-    body = {
-        "message": "You are being rate limited.",
-        "retry_after": retry_after,
-        "global": is_global,
-    }
-    return _json_response(body, 429, headers)
+    return rate_limited_response(max(retry_after, 0.001), is_global=is_global)
 
 
 class BenchScout(FakeScout):
