@@ -62,6 +62,9 @@ class ScoutSettings(_Section):
     base_url: AnyHttpUrl = AnyHttpUrl("https://ssd-api.jpl.nasa.gov/scout.api")
     timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     retry_budget_seconds: float = Field(default=45.0, ge=0, le=600)
+    # The longest one call may take in all: waiting for its turn, every attempt, every byte
+    # (a server may trickle an answer so slowly that no per-read timeout ever fires).
+    deadline_seconds: float = Field(default=60.0, gt=0, le=600)
     max_in_flight: int = Field(default=4, ge=1, le=32)
     summary_ttl_seconds: float = Field(default=60.0, ge=0)
     now_ephemeris_ttl_seconds: float = Field(default=60.0, ge=0)
@@ -74,6 +77,7 @@ class MpcSettings(_Section):
         "https://data.minorplanetcenter.net/api/action-codes/retrieve"
     )
     timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    deadline_seconds: float = Field(default=60.0, gt=0, le=600)
     per_user_per_hour: int = Field(default=5, ge=1, le=100)
     # The MPC asks for at most 5 requests a second to its API; stay well below it.
     global_per_second: float = Field(default=1.0, gt=0, le=4)

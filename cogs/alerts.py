@@ -48,7 +48,7 @@ class Alerts(commands.Cog):
         self.bot = bot
         self.store = store
         self.watcher = AlertWatcher(
-            source=bot.scout,
+            source=bot.scout.background(),
             store=store,
             sender=DiscordSender(bot, bot.guild_policy),
             policy=bot.guild_policy,

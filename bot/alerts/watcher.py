@@ -69,6 +69,13 @@ class WatcherStatus:
     last_error: str | None = None
     last_error_at: datetime | None = None
     last_delivery: DeliveryReport | None = None
+    poll_started_at: datetime | None = None  # while a poll is under way
+
+    def poll_overdue(self, now: datetime) -> bool:
+        """A poll has run longer than the interval between polls (Scout is slow)."""
+        if self.poll_started_at is None:
+            return False
+        return now - self.poll_started_at > timedelta(seconds=self.poll_interval_seconds)
 
 
 def utc_now() -> datetime:
@@ -140,7 +147,7 @@ class AlertWatcher:
     async def poll(self) -> None:
         """Fetch the summary and, if it can be trusted, store its events and deliveries."""
         started = self._clock()
-        self.status = replace(self.status, last_poll_at=started)
+        self.status = replace(self.status, poll_started_at=started)
         try:
             summary = await self._source.summary(fresh=True)
             objects = checked_objects(summary)
@@ -194,21 +201,27 @@ class AlertWatcher:
         return now - self._empty_since >= EMPTY_LIST_CONFIRMATION
 
     def _succeeded(self, note: str, tracked: int) -> None:
+        started = self.status.poll_started_at or self._clock()
         self.status = replace(
             self.status,
+            last_poll_at=started,
+            poll_started_at=None,
             last_poll_ok=True,
             last_poll_note=note,
-            last_success_at=self.status.last_poll_at,
+            last_success_at=started,
             objects_tracked=tracked,
         )
 
     def _failed(self, error: str) -> None:
+        started = self.status.poll_started_at or self._clock()
         self.status = replace(
             self.status,
+            last_poll_at=started,
+            poll_started_at=None,
             last_poll_ok=False,
             last_poll_note=error,
             last_error=error,
-            last_error_at=self.status.last_poll_at or self._clock(),
+            last_error_at=started,
         )
 
     async def _prune_now_and_then(self) -> None:

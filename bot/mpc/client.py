@@ -144,8 +144,19 @@ class ActionCodeClient:
         """Send the reserved request when its turn comes; one retry after a timeout or 5xx.
 
         Raises MpcRefused (4xx), RateLimited (429, or a queue that grew meanwhile) or
-        MpcUnavailable.
+        MpcUnavailable. Waiting, sending and the retry end within ``deadline_seconds``:
+        a server that trickles its answer never trips a per-read timeout.
         """
+        limit = self.settings.deadline_seconds
+        try:
+            async with asyncio.timeout(limit):
+                return await self._request(reservation)
+        except TimeoutError:
+            raise self._unavailable(
+                reservation, f"no complete answer within {limit:g} s", tries=1
+            ) from None
+
+    async def _request(self, reservation: Reservation) -> ActionCodeResult:
         # The admission check estimated the wait; allow for the time since (the defer).
         if not await self._pacer.take_turn(max_wait=2 * self._max_wait):
             self.release(reservation)

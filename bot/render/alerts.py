@@ -6,6 +6,7 @@ Shared formats come from ``bot.render.common`` so an alert reads like ``/scout o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Final
 
 import discord
@@ -241,14 +242,16 @@ def status_embed(
     subscriptions: int,
     outbox: OutboxCounts,
     scout: ServiceHealth,
+    now: datetime | None = None,
 ) -> discord.Embed:
     """The watcher: last and next poll, objects tracked, the queue, the last upstream error."""
-    healthy = running and status.last_poll_ok is not False
+    now = now or datetime.now(UTC)
+    healthy = running and status.last_poll_ok is not False and not status.poll_overdue(now)
     embed = discord.Embed(
         title="NEOCP watcher",
         colour=discord.Colour.green() if healthy else discord.Colour.red(),
     )
-    embed.description = _watcher_state(status, running=running)
+    embed.description = _watcher_state(status, running=running, now=now)
     embed.add_field(name="Last poll", value=_last_poll(status), inline=False)
     embed.add_field(name="Next poll", value=relative_time(status.next_poll_at) if running else NA)
     tracked = NA if status.objects_tracked is None else str(status.objects_tracked)
@@ -269,11 +272,17 @@ def status_embed(
     return embed
 
 
-def _watcher_state(status: WatcherStatus, *, running: bool) -> str:
+def _watcher_state(status: WatcherStatus, *, running: bool, now: datetime) -> str:
     if not status.enabled:
         return "⚪ Alerts are turned off in the bot's configuration (`alerts.enabled`)."
     if not running:
         return "🔴 The watcher is not running; the bot's operator should check its log."
+    if status.poll_overdue(now):
+        return (
+            f"🟠 A poll has been running since {relative_time(status.poll_started_at)}, "
+            f"longer than the {status.poll_interval_seconds:.0f} s between polls: "
+            "JPL Scout is slow to answer. Alerts are late until it ends."
+        )
     return f"🟢 Polling JPL Scout every {status.poll_interval_seconds:.0f} s."
 
 

@@ -5,16 +5,20 @@ Politeness and economy, in the order a call meets them:
 1. every request is validated against the API document before anything is sent;
 2. a fresh cached answer is returned without I/O (TTLs follow how Scout updates);
 3. identical requests already in flight share that one upstream call;
-4. at most ``max_in_flight`` requests go to the host at once;
+4. at most ``max_in_flight`` requests go to the host at once, in two lanes: one slot is
+   the background watcher's, the others are the commands', so neither waits behind the other;
 5. 429, 5xx, timeouts and connection errors are retried with exponential backoff and
    jitter, honouring ``Retry-After``, within ``retry_budget_seconds``; then one
-   ScoutUnavailable.
+   ScoutUnavailable;
+6. the whole call, queueing and retries included, ends within ``deadline_seconds``: a
+   server that trickles its answer a byte at a time never trips a per-read timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import enum
 import logging
 import random
 import time
@@ -64,6 +68,13 @@ MIN_ATTEMPT_TIMEOUT_SECONDS = 2.0
 Sleep = Callable[[float], Awaitable[None]]
 
 
+class Lane(enum.Enum):
+    """Who is waiting for an answer: a person (a command) or the background watcher."""
+
+    INTERACTIVE = "interactive"
+    BACKGROUND = "background"
+
+
 class ScoutClient:
     def __init__(
         self,
@@ -84,8 +95,8 @@ class ScoutClient:
         self._clock = clock
         self._rng = rng or random.Random()
         self._cache = ScoutCache(settings.cache_max_entries, clock=clock)
-        self._in_flight: dict[Hashable, asyncio.Task[Any]] = {}
-        self._semaphore = asyncio.Semaphore(settings.max_in_flight)
+        self._in_flight: dict[tuple[Lane, Hashable], asyncio.Task[Any]] = {}
+        self._lanes = _lane_semaphores(settings.max_in_flight)
         self._last_summary: Summary | None = None
         self.upstream_calls = 0  # HTTP requests actually sent (for benchmarks and tests)
 
@@ -97,7 +108,16 @@ class ScoutClient:
         ``fresh`` skips the cache (the alert watcher must see each poll's own list) but
         still shares a fetch already under way, which is as fresh as it gets.
         """
-        return await self._answer(("summary",), self._load_summary, use_cache=not fresh)
+        return await self._summary(fresh=fresh, lane=Lane.INTERACTIVE)
+
+    def background(self) -> BackgroundScout:
+        """This client as the background watcher uses it: its own lane to Scout."""
+        return BackgroundScout(self)
+
+    async def _summary(self, *, fresh: bool, lane: Lane) -> Summary:
+        return await self._answer(
+            ("summary",), lambda: self._load_summary(lane), use_cache=not fresh, lane=lane
+        )
 
     def cached_summary(self) -> Summary | None:
         """The last good summary, without I/O (for autocomplete); None before the first."""
@@ -157,31 +177,41 @@ class ScoutClient:
     # --- loading and caching -------------------------------------------------------------
 
     async def _answer(
-        self, key: Hashable, load: Callable[[], Awaitable[T]], *, use_cache: bool = True
+        self,
+        key: Hashable,
+        load: Callable[[], Awaitable[T]],
+        *,
+        use_cache: bool = True,
+        lane: Lane = Lane.INTERACTIVE,
     ) -> T:
         """The cached answer, the answer already being fetched, or a new fetch (single flight).
 
         The shared fetch runs as its own task, shielded: a caller that gives up (a Discord
-        interaction that times out) does not cancel it for the others.
+        interaction that times out) does not cancel it for the others. A command may share
+        the watcher's fetch; the watcher never joins a command's, which may be queued.
         """
         cached = self._cache.get(key) if use_cache else None
         if cached is not None:
             return cast(T, cached)
-        task = self._in_flight.get(key)
+        joinable = (Lane.BACKGROUND,) if lane is Lane.BACKGROUND else (Lane.BACKGROUND, lane)
+        task = next(
+            (self._in_flight[(kind, key)] for kind in joinable if (kind, key) in self._in_flight),
+            None,
+        )
         if task is None:
             task = asyncio.create_task(cast(Any, load()))
-            self._in_flight[key] = task
-            task.add_done_callback(lambda done: self._finished(key, done))
+            self._in_flight[(lane, key)] = task
+            task.add_done_callback(lambda done: self._finished((lane, key), done))
         return cast(T, await asyncio.shield(task))
 
-    def _finished(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+    def _finished(self, key: tuple[Lane, Hashable], task: asyncio.Task[Any]) -> None:
         if self._in_flight.get(key) is task:
             del self._in_flight[key]
         if not task.cancelled():
             task.exception()  # retrieved here so an unawaited failure is never reported
 
-    async def _load_summary(self) -> Summary:
-        summary, size = await self._get({}, parse.parse_summary)
+    async def _load_summary(self, lane: Lane) -> Summary:
+        summary, size = await self._get({}, parse.parse_summary, lane=lane)
         self._last_summary = summary
         for obj in summary.objects:
             self._cache.note_last_run(obj.designation, obj.last_run)
@@ -233,6 +263,7 @@ class ScoutClient:
         read: Callable[[dict[str, Any]], T],
         *,
         designation: str | None = None,
+        lane: Lane = Lane.INTERACTIVE,
     ) -> tuple[T, int]:
         """Scout's answer read into a model, and its size in bytes; every outcome is recorded.
 
@@ -241,7 +272,7 @@ class ScoutClient:
         """
         validate_params(params)  # last guard: nothing outside the document leaves the bot
         try:
-            response = await self._send_with_retries(params)
+            response = await self._send_within_deadline(params, lane)
             answer = read(self._read(response, params, designation))
         except ObjectNotFound:
             self.health.record_success(SCOUT)  # Scout answered; the object is gone
@@ -259,8 +290,20 @@ class ScoutClient:
         self.health.record_success(SCOUT)
         return answer, len(response.content)
 
-    async def _send_with_retries(self, params: dict[str, str]) -> httpx.Response:
-        deadline = self._clock() + self.settings.retry_budget_seconds
+    async def _send_within_deadline(self, params: dict[str, str], lane: Lane) -> httpx.Response:
+        limit = self.settings.deadline_seconds
+        try:
+            async with asyncio.timeout(limit):
+                return await self._send_with_retries(params, lane, self._clock() + limit)
+        except TimeoutError:
+            reason = f"no complete answer within {limit:g} s"
+            log.warning("Scout gave up on %s: %s", params, reason)
+            raise ScoutUnavailable(reason) from None
+
+    async def _send_with_retries(
+        self, params: dict[str, str], lane: Lane, deadline_at: float
+    ) -> httpx.Response:
+        deadline = min(self._clock() + self.settings.retry_budget_seconds, deadline_at)
         attempt = 0
         while True:
             timeout = self.settings.timeout_seconds
@@ -268,7 +311,7 @@ class ScoutClient:
                 timeout = max(min(timeout, deadline - self._clock()), MIN_ATTEMPT_TIMEOUT_SECONDS)
             retry_after: float | None = None
             try:
-                async with self._semaphore:
+                async with self._lanes[lane]:
                     self.upstream_calls += 1
                     response = await self.http.get(self._url, params=params, timeout=timeout)
             except httpx.TimeoutException as exc:
@@ -322,6 +365,29 @@ class ScoutClient:
             log.warning("Scout answered an error to %s: %s", dict(params), error)
             raise ScoutRequestRefused(error)
         return payload
+
+
+class BackgroundScout:
+    """The summary as the watcher asks for it: in the background lane, so that a poll
+    never queues behind slow commands, and commands never queue behind a slow poll."""
+
+    def __init__(self, client: ScoutClient) -> None:
+        self._client = client
+
+    async def summary(self, *, fresh: bool = False) -> Summary:
+        return await self._client._summary(fresh=fresh, lane=Lane.BACKGROUND)
+
+
+def _lane_semaphores(max_in_flight: int) -> dict[Lane, asyncio.Semaphore]:
+    """One request slot for the watcher (one request a poll), the rest for commands; with
+    a single slot in all, both lanes share it."""
+    if max_in_flight < 2:
+        shared = asyncio.Semaphore(1)
+        return {Lane.INTERACTIVE: shared, Lane.BACKGROUND: shared}
+    return {
+        Lane.INTERACTIVE: asyncio.Semaphore(max_in_flight - 1),
+        Lane.BACKGROUND: asyncio.Semaphore(1),
+    }
 
 
 def _key(params: Mapping[str, str]) -> Hashable:

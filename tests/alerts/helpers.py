@@ -42,6 +42,10 @@ class FakeScout:
         self.answers.extend(answers)
         return self
 
+    def background(self) -> FakeScout:
+        """The watcher's lane to Scout (the real client keeps it apart from commands')."""
+        return self
+
     async def summary(self, *, fresh: bool = False) -> Summary:
         answer = self.answers[min(self.calls, len(self.answers) - 1)]
         self.calls += 1

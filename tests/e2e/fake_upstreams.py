@@ -58,6 +58,9 @@ class Failure(StrEnum):
     EMPTY = "empty"  # HTTP 200, a well-formed summary with no objects at all
     OTHER_VERSION = "version"  # HTTP 200, signature version 2.0 and a list that looks empty
     HANG = "hang"  # the request is accepted and never answered
+    # HTTP 200 and its headers at once, then one byte a second: no read ever waits long
+    # enough to time out, so only a deadline on the whole request ends it.
+    TRICKLE = "trickle"
 
 
 @dataclass
@@ -89,6 +92,8 @@ class _FakeService:
     def __init__(self) -> None:
         self.requests: list[UpstreamRequest] = []
         self.latency = 0.0
+        self.trickle_interval = 1.0  # seconds between the bytes of a TRICKLE answer
+        self.trickling = 0  # TRICKLE answers being sent right now
         self._planned: list[_Planned] = []
         self._changed = asyncio.Condition()
         self._release = asyncio.Event()
@@ -166,9 +171,30 @@ class _FakeService:
         if self.latency:
             await asyncio.sleep(self.latency)
         planned = self._take_failure(recorded)
+        if planned is Failure.TRICKLE:
+            return await self._trickle(request)
         if planned is not None:
             return await self._failure_response(planned, recorded)
         return self.answer(recorded)
+
+    async def _trickle(self, request: web.Request) -> web.StreamResponse:
+        """Headers now, then a byte a second until healed, stopped or the client goes away."""
+        release = self._release
+        response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+        self.trickling += 1
+        try:
+            await response.prepare(request)
+            await response.write(b"{")
+            give_up = time.monotonic() + 120
+            while not release.is_set() and time.monotonic() < give_up:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(release.wait(), self.trickle_interval)
+                await response.write(b" ")
+        except ConnectionError:
+            pass  # the client gave up on the answer, as it must
+        finally:
+            self.trickling -= 1
+        return response
 
     def _take_failure(self, recorded: UpstreamRequest) -> Failure | None:
         for planned in self._planned:

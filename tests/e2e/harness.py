@@ -222,6 +222,7 @@ def bot_environment(
         # Short upstream limits keep fault scenarios quick; a hang must end within them.
         SCOUTBOT_SCOUT__TIMEOUT_SECONDS="3",
         SCOUTBOT_SCOUT__RETRY_BUDGET_SECONDS="1",
+        SCOUTBOT_SCOUT__DEADLINE_SECONDS="5",  # a trickled answer ends here
         SCOUTBOT_MPC__TIMEOUT_SECONDS="3",
         SCOUTBOT_ALERTS__ENABLED="false",
         SCOUTBOT_LOGGING__LEVEL="INFO",

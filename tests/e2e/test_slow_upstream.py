@@ -1,0 +1,145 @@
+"""A Scout that sends its headers and then one byte a second, seen from Discord.
+
+No read ever waits long enough to time out, so only the deadline on the whole request
+ends it: the person who asked gets a clear answer within it, other commands still answer
+meanwhile, and the watcher's poll neither waits behind commands nor holds them up, while
+``/alerts status`` says that a poll is taking too long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.conftest import require_command, skip_unless_cog
+from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
+from tests.e2e.fake_upstreams import Failure, FakeScout
+from tests.e2e.harness import (
+    GENERAL,
+    MODERATOR,
+    MODERATOR_PERMISSIONS,
+    TEAM_GUILD,
+    BotProcess,
+)
+
+skip_unless_cog("cogs.scout", "/scout")
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+DEADLINE = 5.0  # scout.deadline_seconds; the per-read timeout is 3 s (harness default)
+# Discord and the bot take their share on top of Scout's deadline; a margin, not a pace.
+SLACK = 4.0
+UNAVAILABLE = "JPL Scout is not answering right now"
+
+
+@pytest.fixture(scope="module")
+def bot_env() -> dict[str, str]:
+    return {
+        "E2E_ALLOW_FAST_POLLS": "1",
+        "SCOUTBOT_ALERTS__ENABLED": "true",
+        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
+        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
+        "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
+        "SCOUTBOT_SCOUT__OBJECT_TTL_SECONDS": "0",
+        "SCOUTBOT_SCOUT__DEADLINE_SECONDS": str(DEADLINE),
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _commands_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
+    require_command(fake_discord, "scout orbits")
+    require_command(fake_discord, "alerts status")
+
+
+@pytest.fixture(autouse=True)
+def _scout_healthy(fake_scout: FakeScout) -> Iterator[None]:
+    yield
+    fake_scout.heal()
+
+
+async def scout(discord: FakeDiscord, command: str, **options: object) -> FakeInteraction:
+    return await discord.slash(
+        f"scout {command}", guild_id=TEAM_GUILD, channel_id=GENERAL, **options
+    )
+
+
+async def status(discord: FakeDiscord) -> FakeMessage:
+    interaction = await discord.slash(
+        "alerts status",
+        guild_id=TEAM_GUILD,
+        channel_id=GENERAL,
+        user=MODERATOR,
+        permissions=MODERATOR_PERMISSIONS,
+    )
+    return await discord.answer(interaction)
+
+
+async def test_a_trickling_answer_ends_in_a_clear_answer_within_the_deadline(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    fake_scout.fail(Failure.TRICKLE, times=None, mode="object")
+    started = time.monotonic()
+
+    interaction = await scout(fake_discord, "orbits", designation="A11EBEK")
+    answer = await fake_discord.answer(interaction, within=DEADLINE + SLACK)
+
+    assert UNAVAILABLE in answer.text and answer.ephemeral
+    assert time.monotonic() - started <= DEADLINE + SLACK
+    await bot.wait_log(f"no complete answer within {DEADLINE:g} s")
+
+
+async def test_other_commands_answer_while_scout_trickles(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    fake_scout.fail(Failure.TRICKLE, times=None, mode="object")
+    asked = fake_scout.count("object")
+    slow = [
+        await scout(fake_discord, "orbits", designation=name) for name in ("A11EpSe", "A11EvW0")
+    ]
+    await fake_scout.wait_requests(asked + 2, mode="object")
+    polls = fake_scout.count("summary")
+
+    listing = await fake_discord.answer(await scout(fake_discord, "list"), within=SLACK)
+    about = await fake_discord.answer(
+        await fake_discord.slash("about", guild_id=TEAM_GUILD, channel_id=GENERAL), within=SLACK
+    )
+
+    assert "A11EBEK" in listing.text
+    assert "scout-bot" in about.text
+    await fake_scout.wait_requests(polls + 2, mode="summary", within=SLACK)  # still polling
+    for interaction in slow:
+        assert UNAVAILABLE in (await fake_discord.answer(interaction, within=DEADLINE + SLACK)).text
+
+
+async def test_a_trickling_poll_shows_in_status_and_holds_no_command_up(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    fake_scout.fail(Failure.TRICKLE, times=None, mode="summary")
+    await fake_scout.wait_requests(fake_scout.count("summary") + 1, mode="summary")
+    await fake_discord.wait_for(lambda: fake_scout.trickling, "a poll to be trickled to")
+
+    answer = await fake_discord.answer(
+        await scout(fake_discord, "orbits", designation="A11EBEK", count=50), within=SLACK
+    )
+    assert "A11EBEK" in answer.text and UNAVAILABLE not in answer.text
+
+    stuck = None
+    for _ in range(20):  # the poll is "too long" once it has run past the 1 s interval
+        shown = await status(fake_discord)
+        if "A poll has been running since" in shown.text:
+            stuck = shown
+            break
+        await asyncio.sleep(0.25)
+    assert stuck is not None, f"/alerts status never said the poll was slow: {shown.text!r}"
+
+    fake_scout.heal()
+    await fake_scout.wait_requests(fake_scout.count("summary") + 2, mode="summary")
+    recovered = await status(fake_discord)
+    assert "A poll has been running since" not in recovered.text
+
+
+async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:
+    assert bot.problems() == []
