@@ -73,7 +73,7 @@ async def test_an_answer_trickled_a_byte_at_a_time_is_given_up_at_the_deadline(
     with pytest.raises(ScoutUnavailable) as caught:
         await asyncio.wait_for(scout.object("ZTF10DD"), GIVE_UP_SECONDS)
 
-    assert caught.value.reason == "no complete answer within 0.3 s"
+    assert caught.value.detail == "no complete answer within 0.3 s"
     assert health.get(SCOUT).ok is False
     assert health.get(SCOUT).last_error == "no complete answer within 0.3 s"
 
