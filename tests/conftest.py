@@ -6,6 +6,8 @@ from pathlib import Path
 import hypothesis  # noqa: F401  (see below)
 import pytest
 
+from tests.postgres import database_url as database_url  # the fixture, for every test
+
 # Import hypothesis before any test runs. On CPython 3.11.7, after SQLAlchemy's greenlets
 # have run, ast.parse can fail with "AST constructor recursion depth mismatch"
 # (CPython gh-106905, fixed in 3.11.8); pytest's assertion rewriting parses hypothesis

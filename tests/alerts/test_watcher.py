@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,9 +82,9 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+async def bot(database_url: str) -> AsyncIterator[Bot]:
     running = Bot(
-        url=f"sqlite:///{tmp_path}/alerts.db",
+        url=database_url,
         scout=FakeScout(FIRST),
         sender=FakeSender(),
         clock=Clock(),

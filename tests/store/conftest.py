@@ -1,9 +1,9 @@
-"""The store on a real SQLite file, opened fresh for each test."""
+"""The store on a real SQLite file, and on PostgreSQL when one is configured (tests/postgres.py),
+opened fresh for each test."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +11,7 @@ from bot.store import Store
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite:///{tmp_path}/bot.db")
+async def store(database_url: str) -> AsyncIterator[Store]:
+    opened = await Store.open(database_url)
     yield opened
     await opened.close()
