@@ -5,7 +5,7 @@ beyond reading the installed ephemeris and observatory list."""
 from bot.sky.models import DEFAULT_MIN_ALTITUDE, Location, Site, Twilight
 from bot.sky.night import DarkWindow
 from bot.sky.observability import Assessment, LeftOut, Limits, Visibility
-from bot.sky.observatories import Observatory, search, site_observatory
+from bot.sky.observatories import Observatory, parse_code, search, site_observatory
 from bot.sky.plan import (
     Candidate,
     Tonight,
@@ -35,6 +35,7 @@ __all__ = [
     "Visibility",
     "location_of",
     "observable_within",
+    "parse_code",
     "plan_tonight",
     "search",
     "site_observatory",

@@ -76,7 +76,7 @@ def site_observatory(text: str) -> Observatory:
     Accepts what autocomplete shows ("G96 University of Arizona Mt. Lemmon Survey") as
     well as the bare code, in any case.
     """
-    code = _code_from(text)
+    code = parse_code(text)
     if code == GEOCENTRE:
         raise InvalidInput(
             "500 is the centre of the Earth, not a place a telescope stands: "
@@ -97,7 +97,8 @@ def site_observatory(text: str) -> Observatory:
     return observatory
 
 
-def _code_from(text: str) -> str:
+def parse_code(text: str) -> str:
+    """The code at the start of what was typed ("g96", "G96 Mt. Lemmon"), upper-cased."""
     words = text.strip().split()
     code = words[0].upper() if words else ""
     if not _CODE.match(code):

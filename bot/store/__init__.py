@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.neocp.events import NeocpEvent, TrackedObject
+from bot.sky import Site
 from bot.store import outbox, snapshot
+from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.engine import Database, StoreError, async_url, open_database
 from bot.store.models import (
@@ -25,6 +27,7 @@ from bot.store.models import (
     Subscription,
     SubscriptionState,
 )
+from bot.store.sites import StoredSite
 
 __all__ = [
     "Delivery",
@@ -34,6 +37,7 @@ __all__ = [
     "Snapshot",
     "Store",
     "StoreError",
+    "StoredSite",
     "Subscription",
     "SubscriptionState",
     "async_url",
@@ -95,6 +99,64 @@ class Store:
             await outbox.fail_queued(
                 conn, subscription_id, f"subscription disabled: {reason}", at=at
             )
+
+    # --- observing sites ------------------------------------------------------------------
+
+    async def save_site(
+        self,
+        guild_id: int,
+        site: Site,
+        *,
+        make_default: bool = False,
+        by: int,
+        at: datetime | None = None,
+    ) -> tuple[StoredSite, bool]:
+        """Add a site to the server (its first becomes the default), or replace the
+        settings of the one with that code. Returns it and whether it existed already."""
+        async with self._db.writing() as conn:
+            return await site_rows.save(
+                conn, guild_id, site, make_default=make_default, by=by, at=at or _now()
+            )
+
+    async def remove_site(
+        self, guild_id: int, code: str
+    ) -> tuple[StoredSite | None, StoredSite | None]:
+        """Remove the server's site; returns it and, if it was the default, the new one."""
+        async with self._db.writing() as conn:
+            return await site_rows.remove(conn, guild_id, code)
+
+    async def set_default_site(self, guild_id: int, code: str) -> StoredSite | None:
+        async with self._db.writing() as conn:
+            return await site_rows.set_default(conn, guild_id, code)
+
+    async def guild_sites(self, guild_id: int) -> list[StoredSite]:
+        """The server's sites, the default first."""
+        async with self._db.reading() as conn:
+            return await site_rows.of_guild(conn, guild_id)
+
+    async def site(self, guild_id: int, code: str) -> StoredSite | None:
+        async with self._db.reading() as conn:
+            return await site_rows.one(conn, guild_id, code)
+
+    async def default_site(self, guild_id: int) -> StoredSite | None:
+        async with self._db.reading() as conn:
+            return await site_rows.default(conn, guild_id)
+
+    async def count_sites(self, guild_id: int) -> int:
+        async with self._db.reading() as conn:
+            return await site_rows.count(conn, guild_id)
+
+    async def set_member_site(
+        self, guild_id: int, member_id: int, code: str | None
+    ) -> StoredSite | None:
+        """A member's own default site (None clears it); None if the server lacks it."""
+        async with self._db.writing() as conn:
+            return await site_rows.set_member_site(conn, guild_id, member_id, code)
+
+    async def site_for_member(self, guild_id: int, member_id: int) -> StoredSite | None:
+        """The member's own default site, else the server's, else None."""
+        async with self._db.reading() as conn:
+            return await site_rows.for_member(conn, guild_id, member_id)
 
     # --- snapshot -------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -146,8 +146,21 @@ async def _add_followup(conn: AsyncConnection) -> None:
     )
 
 
+async def _add_sites(conn: AsyncConnection) -> None:
+    # Imported here: bot.store.sites defines its tables on this module's metadata.
+    from bot.store.sites import TABLES
+
+    await conn.run_sync(
+        lambda sync: metadata.create_all(sync, tables=list(TABLES), checkfirst=True)
+    )
+
+
 # MIGRATIONS[n] turns a database of version n into version n + 1.
-MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (_create_v1, _add_followup)
+MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
+    _create_v1,
+    _add_followup,
+    _add_sites,
+)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -1,0 +1,214 @@
+"""/site: a server's telescopes (MPC observatory codes), one of them the default.
+
+Adding, removing and choosing the default need Manage Server, checked in code; everyone
+may list them. Answers are ephemeral except the list, which the team reads together.
+Other commands name a site with ``site_autocomplete`` and find it with ``server_site``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import ScoutBot
+from bot.errors import InvalidInput
+from bot.render.sites import default_message, removed_message, site_saved_embed, sites_embed
+from bot.sky import (
+    DEFAULT_MIN_ALTITUDE,
+    DarkWindow,
+    Location,
+    Site,
+    Twilight,
+    location_of,
+    parse_code,
+    search,
+    site_observatory,
+)
+from bot.sky.night import sky_grid
+from bot.sky.plan import tonight_window
+from bot.store import Store, StoredSite
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction[ScoutBot]
+MAX_SITES_PER_SERVER = 25  # autocomplete and the list's embed show at most 25
+TwilightChoice = Literal["nautical", "astronomical"]
+
+
+# --- finding a server's site (shared with /scout and /alerts) -----------------------------
+
+
+def _store(interaction: Interaction) -> Store:
+    store = interaction.client.store
+    if store is None:  # setup_hook opens it before any extension loads
+        raise RuntimeError("the store is not open")
+    return store
+
+
+def _guild_id(interaction: Interaction) -> int:
+    if interaction.guild_id is None:  # the tree refuses DMs first; this is a safety net
+        raise InvalidInput("Sites belong to a server; use this inside one.")
+    return interaction.guild_id
+
+
+async def server_site(interaction: Interaction, typed: str | None) -> StoredSite | None:
+    """The server's site named by ``typed`` (a code, or a choice's label), or its default
+    when nothing was typed (None when it has none). An unknown code is refused."""
+    store, guild_id = _store(interaction), _guild_id(interaction)
+    if typed is None or not typed.strip():
+        return await store.default_site(guild_id)
+    code = parse_code(typed)
+    stored = await store.site(guild_id, code)
+    if stored is None:
+        raise InvalidInput(
+            f"This server has no site {code}. `/site list` shows its sites; "
+            f"someone with Manage Server can add it with `/site add code:{code}`."
+        )
+    return stored
+
+
+async def site_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The server's own sites matching what was typed: "G96 Mt. Lemmon (default)"."""
+    if interaction.guild_id is None or interaction.client.store is None:
+        return []
+    typed = current.strip().lower()
+    choices = []
+    for stored in await interaction.client.store.guild_sites(interaction.guild_id):
+        label = f"{stored.site.code} {stored.site.name}"
+        if typed and typed not in label.lower():
+            continue
+        if stored.is_default:
+            label += " (default)"
+        choices.append(app_commands.Choice(name=label[:100], value=stored.site.code))
+    return choices[:25]
+
+
+async def observatory_autocomplete(
+    interaction: Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Every MPC code that can be a site: "G96 University of Arizona Mt. Lemmon Survey"."""
+    return [app_commands.Choice(name=obs.label[:100], value=obs.code) for obs in search(current)]
+
+
+def sky_of(site: Site, now: datetime) -> tuple[Location, DarkWindow | None, float | None]:
+    """Where the site is, its coming night, and how much Moon there is in it."""
+    location = location_of(site)
+    window = tonight_window(site, now)
+    moon = None
+    if window is not None:
+        middle = window.start + (window.end - window.start) / 2
+        moon = sky_grid(location, now).moon_illumination(middle)
+    return location, window, moon
+
+
+# --- the commands -------------------------------------------------------------------------
+
+
+class Sites(commands.Cog):
+    site = app_commands.Group(name="site", description="This server's telescopes (MPC codes)")
+
+    def __init__(self, bot: ScoutBot) -> None:
+        self.bot = bot
+
+    @site.command(name="add", description="Register one of the team's telescopes")
+    @app_commands.describe(
+        code="MPC observatory code, e.g. G96 (type a code or a place)",
+        name="How answers name it (default: the MPC's name)",
+        min_altitude=f"Lowest altitude worth observing, degrees (default {DEFAULT_MIN_ALTITUDE:g})",
+        limiting_vmag="Faintest V the telescope reaches",
+        fov_arcmin="Field of view, arcminutes",
+        twilight="How dark: nautical (Sun below -12°, default) or astronomical (-18°)",
+        default="Make it the server's default site",
+    )
+    @app_commands.autocomplete(code=observatory_autocomplete)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def add(
+        self,
+        interaction: Interaction,
+        code: str,
+        name: app_commands.Range[str, 1, 60] | None = None,
+        min_altitude: app_commands.Range[float, 0.0, 89.0] = DEFAULT_MIN_ALTITUDE,
+        limiting_vmag: app_commands.Range[float, 5.0, 30.0] | None = None,
+        fov_arcmin: app_commands.Range[float, 0.1, 1800.0] | None = None,
+        twilight: TwilightChoice = "nautical",
+        default: bool = False,
+    ) -> None:
+        guild_id = _guild_id(interaction)
+        observatory = site_observatory(code)
+        assert observatory.longitude is not None  # site_observatory checked it is on Earth
+        assert observatory.rho_cos_phi is not None and observatory.rho_sin_phi is not None
+        shown_name = (name or "").strip() or observatory.name
+        site = Site(
+            code=observatory.code,
+            name=shown_name[:100],
+            longitude=observatory.longitude,
+            rho_cos_phi=observatory.rho_cos_phi,
+            rho_sin_phi=observatory.rho_sin_phi,
+            min_altitude=min_altitude,
+            limiting_vmag=limiting_vmag,
+            fov_arcmin=fov_arcmin,
+            twilight=Twilight(twilight),
+        )
+        store = _store(interaction)
+        if await store.site(guild_id, site.code) is None and (
+            await store.count_sites(guild_id) >= MAX_SITES_PER_SERVER
+        ):
+            raise InvalidInput(
+                f"This server has {MAX_SITES_PER_SERVER} sites already; `/site remove` one first."
+            )
+        stored, replaced = await store.save_site(
+            guild_id, site, make_default=default, by=interaction.user.id
+        )
+        log.info("user %d saved site %s in server %d", interaction.user.id, site.code, guild_id)
+        location, window, moon = await asyncio.to_thread(sky_of, site, datetime.now(UTC))
+        await interaction.response.send_message(
+            embed=site_saved_embed(stored, location, window, moon, replaced=replaced),
+            ephemeral=True,
+        )
+
+    @site.command(name="remove", description="Forget one of this server's sites")
+    @app_commands.describe(code="The site's MPC code")
+    @app_commands.autocomplete(code=site_autocomplete)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def remove(self, interaction: Interaction, code: str) -> None:
+        guild_id = _guild_id(interaction)
+        code = parse_code(code)
+        removed, successor = await _store(interaction).remove_site(guild_id, code)
+        if removed is None:
+            raise InvalidInput(f"This server has no site {code}; `/site list` shows its sites.")
+        log.info("user %d removed site %s in server %d", interaction.user.id, code, guild_id)
+        await interaction.response.send_message(removed_message(removed, successor), ephemeral=True)
+
+    @site.command(name="default", description="Choose the server's default site")
+    @app_commands.describe(code="The site's MPC code")
+    @app_commands.autocomplete(code=site_autocomplete)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def default(self, interaction: Interaction, code: str) -> None:
+        guild_id = _guild_id(interaction)
+        code = parse_code(code)
+        chosen = await _store(interaction).set_default_site(guild_id, code)
+        if chosen is None:
+            raise InvalidInput(
+                f"This server has no site {code}; add it first with `/site add code:{code}`."
+            )
+        log.info("user %d made %s the default site of %d", interaction.user.id, code, guild_id)
+        await interaction.response.send_message(default_message(chosen), ephemeral=True)
+
+    @site.command(name="list", description="This server's sites and tonight's dark windows")
+    async def list_(self, interaction: Interaction) -> None:
+        stored = await _store(interaction).guild_sites(_guild_id(interaction))
+        now = datetime.now(UTC)
+        rows = await asyncio.to_thread(lambda: [(s, *sky_of(s.site, now)) for s in stored])
+        await interaction.response.send_message(embed=sites_embed(rows, now))
+
+
+async def setup(bot: ScoutBot) -> None:
+    await bot.add_cog(Sites(bot))
