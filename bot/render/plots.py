@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Final
+from urllib.parse import quote
 
 import discord
 
@@ -52,6 +53,17 @@ def plot_filename(designation: str, key: str) -> str:
     return safe_filename(f"{designation[:40]}_{plot_stem(key)}.png")
 
 
+def plot_url(designation: str, key: str) -> str:
+    """The object's Scout page, made distinct per plot.
+
+    Discord folds embeds that share a url into the first one, showing its title over at
+    most four images: ten plots linking the same page would show four, under one name.
+    The query is ignored by the Scout page (its route is after the ``#``).
+    """
+    page, hash_mark, route = scout_url(designation).partition("#")
+    return f"{page}?plot={quote(plot_stem(key), safe='')}{hash_mark}{route}"
+
+
 def plot_title(key: str) -> str:
     return PLOT_TITLES.get(key) or safe.text(plot_stem(key).replace("_", " "), limit=60)
 
@@ -76,7 +88,7 @@ def plots_replies(result: ObjectPlots) -> list[Reply]:
             attachment = Attachment(plot_filename(obj.designation, key), png, plot_title(key))
             embed = discord.Embed(
                 title=truncate(f"{shown(obj.designation)}: {plot_title(key)}", EMBED_TITLE_LIMIT),
-                url=scout_url(obj.designation),
+                url=plot_url(obj.designation, key),
                 colour=object_colour(obj),
             )
             embed.set_image(url=attachment.url)

@@ -285,21 +285,21 @@ def clamp_view(view: discord.ui.View | None) -> discord.ui.View | None:
 def message_kwargs(**kwargs: Any) -> dict[str, Any]:
     """Keyword arguments for ``send_message``, ``followup.send`` or ``edit_*``, clamped.
 
-    ``embed`` becomes ``embeds`` when clamping needs the message as a whole; ``view=None``
-    is kept out rather than sent (a followup refuses ``view=None``).
+    ``embed`` stays ``embed`` unless ``embeds`` are given too; a view left empty (or
+    ``view=None``) is kept out rather than sent (a followup refuses ``view=None``).
     """
     out = dict(kwargs)
     if "content" in out:
         out["content"] = clamp_content(out["content"])
-    embeds: list[discord.Embed] = []
-    if out.get("embed") is not None:
-        embeds.append(out.pop("embed"))
-    else:
-        out.pop("embed", None)
-    if out.get("embeds"):
-        embeds.extend(out.pop("embeds"))
+    single = out.pop("embed", None)
+    embeds = [single] if single is not None else []
+    embeds += out.pop("embeds", None) or []
     if embeds:
-        out["embeds"] = clamp_embeds(embeds)
+        clamped = clamp_embeds(embeds)
+        if single is not None and len(clamped) == 1 and "embeds" not in kwargs:
+            out["embed"] = clamped[0]
+        else:
+            out["embeds"] = clamped
     if "view" in out:
         view = clamp_view(out["view"])
         if view is None:

@@ -24,7 +24,7 @@ Interaction = discord.Interaction[ScoutBot]
 
 async def send_replies(interaction: Interaction, replies: Sequence[Reply]) -> None:
     for reply in replies:
-        reply.check_limits()
+        # send_kwargs holds the message to Discord's limits (bot.render.safe).
         await interaction.followup.send(**reply.send_kwargs())
 
 

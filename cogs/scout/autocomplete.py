@@ -5,6 +5,7 @@ from __future__ import annotations
 from discord import app_commands
 
 from bot.render.common import fmt_mag, fmt_score
+from bot.render.safe import clamp_choices
 from bot.scout import Summary
 from cogs.scout.answers import Interaction
 
@@ -27,10 +28,11 @@ def designation_choices(summary: Summary | None, current: str) -> list[app_comma
         elif typed in name:
             inside.append(obj)
     choices = []
-    for obj in (prefix + inside)[:AUTOCOMPLETE_LIMIT]:
+    for obj in prefix + inside:
         label = f"{obj.designation} · NEO {fmt_score(obj.neo_score)} · V {fmt_mag(obj.vmag)}"
-        choices.append(app_commands.Choice(name=label[:100], value=obj.designation[:100]))
-    return choices
+        choices.append(app_commands.Choice(name=label, value=obj.designation))
+    # A designation over 100 characters cannot be a value: left out, not cut into another.
+    return clamp_choices(choices)[:AUTOCOMPLETE_LIMIT]
 
 
 async def designation_autocomplete(

@@ -6,6 +6,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render.listing import ListOptions
+from bot.render.safe import message_kwargs
 from cogs.scout.answers import Interaction
 from cogs.scout.pager import list_page
 
@@ -49,7 +50,4 @@ class ListCommand(commands.Cog):
         await interaction.response.defer(thinking=True)
         summary = await interaction.client.scout.summary()
         embed, pager = list_page(summary, options, owner_id=interaction.user.id, index=0)
-        if pager is None:
-            await interaction.followup.send(embed=embed)
-        else:
-            await interaction.followup.send(embed=embed, view=pager)
+        await interaction.followup.send(**message_kwargs(embed=embed, view=pager))

@@ -112,9 +112,22 @@ class ObjectButton(
             await run_observations(interaction, self.designation)
 
 
-def object_view(designation: str) -> discord.ui.View:
-    """The four buttons under /scout object, for a checked designation."""
+def object_view(*designations: str) -> discord.ui.View | None:
+    """The four buttons under /scout object, for the first of ``designations`` that the
+    commands accept (Scout's spelling first, then what the user asked for); None when
+    none does, as for a record whose name would not fit a custom_id: a button that
+    could only fail is better left out."""
+    usable = next((name for name in designations if _usable(name)), None)
+    if usable is None:
+        return None
     view = discord.ui.View(timeout=None)
     for mode in ObjectMode:
-        view.add_item(ObjectButton(designation, mode))
+        view.add_item(ObjectButton(usable, mode))
     return view
+
+
+def _usable(designation: str) -> bool:
+    try:
+        return validate_designation(designation) == designation
+    except InvalidInput:
+        return False

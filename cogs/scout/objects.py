@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render.objects import object_embed
+from bot.render.safe import message_kwargs
 from bot.scout import (
     EphemerisQuery,
     parse_plot_kinds,
@@ -35,7 +36,8 @@ _OBS_CODE_HELP = "MPC observatory code (default 500, the geocentre)"
 async def run_object(interaction: Interaction, designation: str) -> None:
     await interaction.response.defer(thinking=True)
     obj = await interaction.client.scout.object(designation)
-    await interaction.followup.send(embed=object_embed(obj), view=object_view(obj.designation))
+    view = object_view(obj.designation, designation)
+    await interaction.followup.send(**message_kwargs(embed=object_embed(obj), view=view))
 
 
 class ObjectCommands(commands.Cog):

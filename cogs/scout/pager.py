@@ -17,6 +17,7 @@ import discord
 from bot.client import AnsweringButton, send_ephemeral
 from bot.errors import InvalidInput
 from bot.render.listing import ListOptions, list_pages, select_objects
+from bot.render.safe import message_kwargs
 from bot.scout import Summary
 from cogs.scout.answers import Interaction
 
@@ -36,6 +37,7 @@ _PAGER_STYLES = {
     PagerRole.PAGE: discord.ButtonStyle.secondary,
     PagerRole.NEXT: discord.ButtonStyle.primary,
 }
+MAX_PAGE = 9999  # keeps list_custom_id within its 83 characters
 _LIST_EXPIRED = "This list's buttons are out of date; run /scout list again."
 
 
@@ -71,7 +73,7 @@ def _from_id_part(text: str) -> int | None:
 class ListPageButton(
     AnsweringButton,
     template=(
-        r"scout:list:(?P<owner>[0-9]{1,20}):(?P<page>[0-9]{1,4}):(?P<sort>[a-z]{1,10}):"
+        r"scout:list:(?P<owner>[0-9]{1,20}):(?P<page>[0-9]{1,20}):(?P<sort>[a-z]{1,10}):"
         r"(?P<neo>[0-9]{0,3}):(?P<pha>[0-9]{0,3}):(?P<vmag>[0-9.eE+-]{0,24}):"
         r"(?P<limit>[0-9]{0,3}):(?P<role>prev|at|next)"
     ),
@@ -110,6 +112,13 @@ class ListPageButton(
         /,
     ) -> ListPageButton:
         owner_id, page, role = int(match["owner"]), int(match["page"]), PagerRole(match["role"])
+        if page > MAX_PAGE:
+            # Never made by the bot (pages stop at 9999): a forged or garbled id. The
+            # pattern accepts it so that it gets a sentence rather than silence.
+            log.info("a /scout list button with page %d: %s", page, match.string)
+            button = cls(owner_id, ListOptions(), 0, role)
+            button.problem = InvalidInput(_LIST_EXPIRED)
+            return button
         try:
             options = ListOptions.build(
                 sort=match["sort"],
@@ -142,7 +151,8 @@ class ListPageButton(
         await interaction.response.defer()
         summary = await interaction.client.scout.summary()
         embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
-        await interaction.edit_original_response(embed=embed, view=view)
+        # An edit must say view=None to remove buttons of a list that shrank to one page.
+        await interaction.edit_original_response(**message_kwargs(embed=embed), view=view)
 
 
 def list_page(

@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.guilds import REFUSAL
 from bot.render.listing import ListOptions
+from bot.render.reply import embed_problems
 from bot.scout import PLOT_KINDS, EphemerisQuery, ObjectNotFound, ScoutUnavailable
 from bot.scout.errors import UNAVAILABLE_MESSAGE
 from bot.scout.models import ObjectPlots, Summary
@@ -345,7 +346,13 @@ class TestPagerCustomId:
 
     @pytest.mark.parametrize(
         "custom_id",
-        ["scout:list:42:1:bogus:::::next", "scout:list:42:1:neo:::1.2.3::next"],
+        [
+            "scout:list:42:1:bogus:::::next",
+            "scout:list:42:1:neo:::1.2.3::next",
+            # A page number forged past what the bot ever makes (5 digits and more).
+            "scout:list:42:12345:neo:::::next",
+            "scout:list:42:99999999999999999999:neo:::::at",
+        ],
     )
     async def test_options_it_cannot_read_are_answered_not_dropped(
         self, bot: Any, scout: Any, custom_id: str
@@ -441,6 +448,23 @@ class TestObject:
             "scout:obj:orbits:A11EBEK",
             "scout:obj:obs:A11EBEK",
         ]
+
+    async def test_a_record_with_an_oversized_name_keeps_its_buttons_on_the_asked_name(
+        self, cog: Scout, interaction: Any, scout: Any
+    ) -> None:
+        scout.object.return_value = make_object(
+            objectName="P" * 5000, ra="2" * 5000, dec="-" * 5000
+        )
+        await cog.object_.callback(cog, interaction, "A11EBEK")
+        sent = _sent(interaction)
+        assert embed_problems(sent["embed"]) == []
+        assert len(sent["embed"].description or "") <= 4096
+        ids = [button.custom_id for button in _buttons(sent["view"])]
+        assert ids[0] == "scout:obj:eph:A11EBEK"
+
+    def test_no_button_for_a_name_no_command_would_accept(self) -> None:
+        assert object_view("P" * 5000) is None
+        assert object_view("P" * 5000, "A11EBEK") is not None
 
     async def test_a_bad_designation_is_refused_before_scout_is_asked(
         self, cog: Scout, interaction: Any, scout: Any

@@ -78,3 +78,21 @@ def test_a_long_designation_keeps_titles_and_file_names_within_limits() -> None:
     names = [a.filename for a in reply.attachments]
     assert all(name.endswith(".png") for name in names)
     assert len(set(names)) == len(names)
+
+
+def test_each_plot_links_its_own_url_so_discord_shows_all_ten_with_their_names() -> None:
+    """Discord folds embeds sharing a url into one (its title over at most 4 images)."""
+    obj = make_object(objectName="A11EBEK")
+    (reply,) = plots_replies(make_plots(obj, PLOT_KINDS, _all(PLOT_KINDS)))
+    urls = [embed.url for embed in reply.embeds]
+    assert len(set(urls)) == len(urls) == 10
+    assert urls[0] == "https://cneos.jpl.nasa.gov/scout/?plot=qr_e#/object/A11EBEK"
+    titles = [embed.title for embed in reply.embeds]
+    assert len(set(titles)) == 10
+
+
+def test_plots_of_a_designation_too_long_to_link_still_have_distinct_urls() -> None:
+    obj = make_object(objectName="L" * 300)
+    (reply,) = plots_replies(make_plots(obj, PLOT_KINDS, _all(PLOT_KINDS)))
+    urls = [embed.url for embed in reply.embeds]
+    assert len(set(urls)) == 10

@@ -50,7 +50,7 @@ def limits_broken(kwargs: dict[str, Any]) -> list[str]:
     content = kwargs.get("content")
     if content is not None and safe.length(content) > safe.CONTENT_LIMIT:
         problems.append("content")
-    embeds = kwargs.get("embeds", [])
+    embeds = kwargs.get("embeds") or ([kwargs["embed"]] if "embed" in kwargs else [])
     if len(embeds) > safe.EMBEDS_LIMIT:
         problems.append("embeds")
     if sum(safe.embed_length(embed) for embed in embeds) > safe.EMBEDS_TOTAL_LIMIT:
