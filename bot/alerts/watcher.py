@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -19,7 +19,8 @@ from bot.config import AlertsSettings
 from bot.errors import UpstreamError
 from bot.guilds import GuildPolicy
 from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
-from bot.scout.models import ScoutObject, Summary
+from bot.neocp.events import TrackedObject
+from bot.scout.models import ScoutObject, Summary, UnreadableRow
 from bot.scout.parse import DOCUMENTED_VERSION
 from bot.store import Store
 
@@ -185,11 +186,14 @@ class AlertWatcher:
             log.warning("NEOCP poll: %s", note)
             self._succeeded(note, len(snapshot.objects))
             return
+        objects = objects + still_listed(snapshot.objects, objects, summary.unreadable)
         result = diff_snapshot(snapshot.objects, objects, now=started)
         queued = await self._store.record_poll(result.snapshot, result.events, at=started)
         for event in result.events:
             log.info("NEOCP event: %s", event.describe())
         note = f"{len(objects)} objects, {len(result.events)} events, {queued} alerts queued"
+        if summary.unreadable:
+            note += f"; {len(summary.unreadable)} unreadable rows skipped"
         if not objects and snapshot.objects:
             note = f"Scout's list has stayed empty: {len(result.events)} removed"
             log.warning("NEOCP poll: %s", note)
@@ -234,14 +238,39 @@ class AlertWatcher:
             log.info("pruned %d old alert records", removed)
 
 
+def still_listed(
+    tracked: Iterable[TrackedObject],
+    readable: Sequence[ScoutObject],
+    unreadable: Sequence[UnreadableRow],
+) -> list[ScoutObject]:
+    """Tracked objects Scout still lists, in rows the bot could not read this time.
+
+    They keep their last readable record: neither changed nor removed. A row without a
+    readable designation could be any of them, so then every tracked object missing from
+    the readable rows is kept, and removals wait until the list can be read whole.
+    """
+    if not unreadable:
+        return []
+    listed = {obj.designation for obj in readable}
+    named = {row.designation for row in unreadable}
+    keep_all_missing = None in named
+    return [
+        item.latest
+        for item in tracked
+        if item.designation not in listed and (keep_all_missing or item.designation in named)
+    ]
+
+
 def checked_objects(summary: Summary) -> list[ScoutObject]:
     """The summary's objects, once it is known to be the format we read and whole."""
     version = summary.signature.version if summary.signature else None
     if version is not None and version not in SUPPORTED_SCOUT_VERSIONS:
         known = ", ".join(sorted(SUPPORTED_SCOUT_VERSIONS))
         raise PollRejected(f"Scout API version {version} (this bot reads {known})")
-    if summary.count is not None and summary.count != len(summary.objects):
-        raise PollRejected(f"Scout said {summary.count} objects but sent {len(summary.objects)}")
+    if summary.count is not None and summary.count != summary.rows:
+        raise PollRejected(f"Scout said {summary.count} objects but sent {summary.rows}")
+    if len(summary.unreadable) > len(summary.objects):
+        raise PollRejected(f"{len(summary.unreadable)} of {summary.rows} rows unreadable")
     if any(not obj.designation.strip() for obj in summary.objects):
         raise PollRejected("an object without a designation")
     unique = unique_objects(summary.objects)

@@ -145,12 +145,25 @@ class ScoutObject(ScoutModel):
 # --- summary mode -------------------------------------------------------------------------
 
 
+class UnreadableRow(ScoutModel):
+    """A summary row the models cannot take; the other rows are used without it."""
+
+    designation: str | None  # None when even the designation cannot be read
+    reason: str
+
+
 class Summary(ScoutModel):
     """Every object on the NEOCP that Scout has computed (summary mode, no parameters)."""
 
     signature: Signature | None = None
     count: OptInt = None  # as Scout states it; a string in the real payload
     objects: list[ScoutObject] = Field(default_factory=list, alias="data")
+    unreadable: tuple[UnreadableRow, ...] = ()  # rows skipped, not in ``objects``
+
+    @property
+    def rows(self) -> int:
+        """The rows Scout sent, readable or not."""
+        return len(self.objects) + len(self.unreadable)
 
     def find(self, designation: str) -> ScoutObject | None:
         """The object with this designation, or None."""

@@ -33,6 +33,7 @@ from bot.scout.models import (
     ScoutObject,
     Signature,
     Summary,
+    UnreadableRow,
     ephemeris_cell,
     lenient_float,
     to_utc,
@@ -45,6 +46,9 @@ DOCUMENTED_VERSION = "1.3"
 _ORBITS = TypeAdapter(list[SampledOrbit])
 _RECORDS = TypeAdapter(list[EphemerisRecord])
 _warned_versions: set[str] = set()
+# Unreadable summary rows already logged: (designation, reason).
+_logged_rows: set[tuple[str | None, str]] = set()
+MAX_REMEMBERED_ROWS = 1000
 
 # Keys of an ephemeris record that have their own place in EphemerisRecord.
 _RECORD_KEYS = frozenset(
@@ -93,14 +97,71 @@ def _shape(what: str) -> Iterator[None]:
 
 
 def parse_summary(payload: Mapping[str, Any]) -> Summary:
+    """The summary's rows; a row the models cannot take is skipped and kept as unreadable,
+    so that one bad row does not hide every other object (the watcher decides whether a
+    summary with many of them can be trusted)."""
     with _shape("summary"):
         data = payload.get("data") or []
         if not isinstance(data, list):
             raise ScoutBadResponse("summary `data` is not a list")
+        objects: list[ScoutObject] = []
+        unreadable: list[UnreadableRow] = []
+        for row in data:
+            try:
+                objects.append(_summary_row(row))
+            except (ValidationError, TypeError, ValueError) as exc:
+                unreadable.append(UnreadableRow(designation=_row_name(row), reason=_reason(exc)))
+        _log_new_unreadable(unreadable)
         return Summary(
             signature=_signature(payload),
             count=payload.get("count"),
-            data=[ScoutObject.model_validate(row) for row in data],
+            data=objects,
+            unreadable=tuple(unreadable),
+        )
+
+
+def _summary_row(row: Any) -> ScoutObject:
+    if not isinstance(row, dict):
+        raise TypeError(f"the row is a JSON {type(row).__name__}, not an object")
+    if _row_name(row) is None:
+        raise ValueError(f"objectName is {row.get('objectName')!r}, not a designation")
+    return ScoutObject.model_validate(row)
+
+
+def _row_name(row: Any) -> str | None:
+    name = row.get("objectName") if isinstance(row, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+def _reason(exc: Exception) -> str:
+    """What is wrong with a row, on one line: each bad field and the value it had."""
+    if isinstance(exc, ValidationError):
+        return _short_text(
+            "; ".join(
+                f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']} "
+                f"(got {_shown(error.get('input'))})"
+                for error in exc.errors()
+            )
+        )
+    return _short(exc)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _log_new_unreadable(rows: list[UnreadableRow]) -> None:
+    """Each unreadable row is logged when first seen, not again at every poll."""
+    new = [row for row in rows if (row.designation, row.reason) not in _logged_rows]
+    if len(_logged_rows) > MAX_REMEMBERED_ROWS:
+        _logged_rows.clear()  # bounded memory; the worst case is one more line per row
+    for row in new:
+        _logged_rows.add((row.designation, row.reason))
+        log.warning(
+            "Scout summary: skipping unreadable row %s: %s (logged once; other rows used)",
+            row.designation or "without a designation",
+            row.reason,
         )
 
 
@@ -288,5 +349,9 @@ def _signature(payload: Mapping[str, Any]) -> Signature | None:
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc).replace("\n", " ")
+    return _short_text(str(exc))
+
+
+def _short_text(text: str) -> str:
+    text = text.replace("\n", " ")
     return text if len(text) < 300 else text[:297] + "..."

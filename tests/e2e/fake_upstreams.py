@@ -277,6 +277,14 @@ class FakeScout(_FakeService):
         self.rows[designation] = template
         return template
 
+    def add_row(self, key: str, **fields: Any) -> dict[str, Any]:
+        """A row shaped like the first recorded one, with any fields (also malformed ones,
+        e.g. ``objectName=12345``); ``key`` names it for ``remove``."""
+        row = copy.deepcopy(next(iter(self.rows.values())))
+        row.update(fields)
+        self.rows[key] = row
+        return row
+
     def update(self, designation: str, **fields: Any) -> dict[str, Any]:
         """Scout re-ran the object: new observations, scores, a later lastRun."""
         row = self.rows[designation]

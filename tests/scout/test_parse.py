@@ -69,17 +69,21 @@ def test_unreadable_bodies_raise_bad_response(body: bytes) -> None:
         parse.decode_json(body)
 
 
+def test_a_summary_whose_data_is_not_a_list_raises_bad_response() -> None:
+    with pytest.raises(ScoutBadResponse):
+        parse.parse_summary({"data": "not a list"})
+
+
 @pytest.mark.parametrize(
     "payload",
     [
-        {"data": "not a list"},
         {"data": [{"nObs": 3}]},  # a record without objectName
         {"data": [{"objectName": "X", "nObs": "many"}]},
     ],
 )
-def test_unexpected_summary_shapes_raise_bad_response(payload: dict[str, Any]) -> None:
-    with pytest.raises(ScoutBadResponse):
-        parse.parse_summary(payload)
+def test_rows_of_unexpected_shape_are_unreadable_not_fatal(payload: dict[str, Any]) -> None:
+    summary = parse.parse_summary(payload)
+    assert summary.objects == [] and len(summary.unreadable) == 1
 
 
 def test_an_empty_summary_is_an_empty_list() -> None:

@@ -1,9 +1,13 @@
-"""A Scout that sends its headers and then one byte a second, seen from Discord.
+"""A hostile or slow Scout, seen from Discord.
 
-No read ever waits long enough to time out, so only the deadline on the whole request
-ends it: the person who asked gets a clear answer within it, other commands still answer
-meanwhile, and the watcher's poll neither waits behind commands nor holds them up, while
-``/alerts status`` says that a poll is taking too long.
+A Scout that sends its headers and then one byte a second: no read ever waits long
+enough to time out, so only the deadline on the whole request ends it. The person who
+asked gets a clear answer within it, other commands still answer meanwhile, and the
+watcher's poll neither waits behind commands nor holds them up, while ``/alerts status``
+says that a poll is taking too long.
+
+A summary with malformed rows: the real new object is still alerted, the bad rows are
+counted in ``/alerts status`` and logged once, and ``/scout list`` shows the good rows.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import (
+    ALERTS,
     GENERAL,
     MODERATOR,
     MODERATOR_PERMISSIONS,
     TEAM_GUILD,
     BotProcess,
+    World,
 )
 
 skip_unless_cog("cogs.scout", "/scout")
@@ -139,6 +145,38 @@ async def test_a_trickling_poll_shows_in_status_and_holds_no_command_up(
     await fake_scout.wait_requests(fake_scout.count("summary") + 2, mode="summary")
     recovered = await status(fake_discord)
     assert "A poll has been running since" not in recovered.text
+
+
+async def test_malformed_rows_are_skipped_and_a_real_new_object_is_still_alerted(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout, world: World
+) -> None:
+    subscribed = await fake_discord.answer(
+        await fake_discord.slash(
+            "alerts subscribe",
+            guild_id=TEAM_GUILD,
+            channel_id=GENERAL,
+            user=MODERATOR,
+            permissions=MODERATOR_PERMISSIONS,
+            channel=world.team.channels[ALERTS],
+        )
+    )
+    assert subscribed.ephemeral
+    await fake_scout.wait_requests(fake_scout.count("summary") + 2, mode="summary")
+    posted = len(fake_discord.channel_messages(ALERTS))
+
+    fake_scout.update("A11EpSe", lastRun="not a date")
+    fake_scout.add_row("number-for-a-name", objectName=12345)
+    fake_scout.add("P99real", neoScore=97)
+
+    alerts = await fake_discord.wait_channel_messages(ALERTS, posted + 1)
+    assert "P99real" in alerts[-1].text
+    await fake_scout.wait_requests(fake_scout.count("summary") + 3, mode="summary")
+    assert len(fake_discord.channel_messages(ALERTS)) == posted + 1  # nothing "removed"
+    assert "2 unreadable rows skipped" in (await status(fake_discord)).text
+    listing = await fake_discord.answer(await scout(fake_discord, "list"))
+    assert "A11EBEK" in listing.text
+    skipped = [line for line in bot.current_log.splitlines() if "unreadable row" in line]
+    assert len(skipped) == 2, "each bad row is logged once, not at every poll"
 
 
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:
