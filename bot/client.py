@@ -40,6 +40,10 @@ ANSWER_TASK_PREFIXES = (
 )
 
 
+# The name discord.py 2.7 gives the task of a discord.ext.tasks loop.
+BACKGROUND_LOOP_PREFIX = "discord-ext-tasks: "
+
+
 def extension_names() -> list[str]:
     """Every module in ``cogs/`` is an extension."""
     return sorted(
@@ -141,6 +145,7 @@ class ScoutBot(commands.Bot):
         try:
             await _finish_answers_under_way(SHUTDOWN_GRACE_SECONDS)
             await super().close()
+            await _end_background_loops(SHUTDOWN_GRACE_SECONDS)
         finally:
             await self.http_client.aclose()
             if self.store is not None:
@@ -170,6 +175,24 @@ async def _finish_answers_under_way(grace_seconds: float) -> None:
     _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
     if pending:
         log.warning("stopping with %d answers unfinished", len(pending))
+
+
+async def _end_background_loops(grace_seconds: float) -> None:
+    """Cancel the background loops (the alert watcher) and let them unwind before the
+    store closes: a store closed under a transaction leaves its SQLite connection's
+    thread running, and the process then never exits."""
+    current = asyncio.current_task()
+    loops = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and task.get_name().startswith(BACKGROUND_LOOP_PREFIX)
+    ]
+    for task in loops:
+        task.cancel()
+    if loops:
+        _, pending = await asyncio.wait(loops, timeout=grace_seconds)
+        if pending:
+            log.warning("stopping with %d background loops still unwinding", len(pending))
 
 
 def _first_writable_channel(guild: discord.Guild) -> discord.TextChannel | None:

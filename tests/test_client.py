@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
@@ -292,3 +293,35 @@ class TestShutdown:
             task = asyncio.create_task(answer(), name="CommandTree-invoker")
         assert answered.is_set()
         assert task.done()
+
+    def test_discord_still_names_its_loop_tasks_as_we_expect(self) -> None:
+        from discord.ext import tasks
+
+        assert "discord-ext-tasks: " in inspect.getsource(tasks.Loop.__init__)
+
+    async def test_a_background_loop_using_the_store_ends_before_the_store_closes(
+        self, tmp_path: Any
+    ) -> None:
+        # A store closed under a cancelled query leaves an SQLite thread behind, and the
+        # process never exits. Several rounds: the query must be caught mid-way.
+        for round_ in range(5):
+            bot = ScoutBot(Settings(database={"url": f"sqlite:///{tmp_path}/bot{round_}.db"}))
+            bot.store = await Store.open(bot.settings.database.url)
+            loop = asyncio.create_task(_watching(bot.store), name="discord-ext-tasks: watching")
+            await asyncio.sleep(0.01)
+            await bot.close()
+            assert loop.cancelled()
+            assert await _sqlite_threads_ended(), f"an SQLite thread outlived round {round_}"
+
+
+async def _watching(store: Store) -> None:
+    while True:
+        await store.load_snapshot()
+
+
+async def _sqlite_threads_ended() -> bool:
+    for _ in range(100):
+        if not any("_connection_worker_thread" in t.name for t in threading.enumerate()):
+            return True
+        await asyncio.sleep(0.01)
+    return False
