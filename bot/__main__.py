@@ -1,4 +1,5 @@
-"""Command line: ``scout-bot`` runs the bot; ``check-config`` and ``sync`` help operate it."""
+"""Command line: ``scout-bot`` runs the bot; ``check-config``, ``health`` and ``sync`` help
+operate it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from bot import __version__
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.database_url import driver_missing, parse_database_url
+from bot.heartbeat import read_health
 
 log = logging.getLogger("bot")
 
@@ -35,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (the default)")
     sub.add_parser("check-config", help="print the effective configuration, secrets masked")
+    sub.add_parser(
+        "health",
+        help="exit 0 if the running bot is healthy (its heartbeat is fresh: gateway "
+        "connected, loops running), else 1; for container health checks",
+    )
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="only in this server (for testing)")
     return parser
@@ -49,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check-config":
         return _check_config(settings)
+    if args.command == "health":
+        return _health(settings)
     if settings.discord.token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -65,6 +74,12 @@ def _check_config(settings: Settings) -> int:
         print(f"error: database.url: {missing}", file=sys.stderr)
         return 2
     return 0
+
+
+def _health(settings: Settings) -> int:
+    reading = read_health(settings.health.heartbeat_file)
+    print(reading.message, file=sys.stdout if reading.healthy else sys.stderr)
+    return 0 if reading.healthy else 1
 
 
 async def _run(settings: Settings) -> int:

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
 from bot.health import UpstreamHealth
+from bot.heartbeat import Heartbeat
 from bot.http import make_http_client
 from bot.mpc import ActionCodeClient
 from bot.render.safe import clamp_content
@@ -76,6 +77,7 @@ class ScoutBot(commands.Bot):
         self.scout = ScoutClient(self.http_client, settings.scout, health=self.health)
         self.mpc = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
         self.store: Store | None = None
+        self.heartbeat = Heartbeat(settings.health.heartbeat_file)
         self._shutdown: asyncio.Future[None] | None = None
 
     async def setup_hook(self) -> None:
@@ -86,6 +88,7 @@ class ScoutBot(commands.Bot):
                 "spread); list your team's servers in discord.allowed_guilds."
             )
         self.store = await Store.open(self.settings.database.url)
+        self.heartbeat.start()
         for name in extension_names():
             await self.load_extension(name)
         log.info("loaded extensions: %s", ", ".join(self.extensions))
@@ -105,7 +108,17 @@ class ScoutBot(commands.Bot):
         )
         return synced
 
+    async def on_connect(self) -> None:
+        self.heartbeat.gateway_connected()
+
+    async def on_resumed(self) -> None:
+        self.heartbeat.gateway_connected()
+
+    async def on_disconnect(self) -> None:
+        self.heartbeat.gateway_disconnected()
+
     async def on_ready(self) -> None:
+        self.heartbeat.gateway_connected()
         log.info("connected as %s in %d servers", self.user, len(self.guilds))
         for guild in list(self.guilds):
             await self._leave_if_not_served(guild)
@@ -143,6 +156,7 @@ class ScoutBot(commands.Bot):
 
     async def _close_once(self) -> None:
         try:
+            await self.heartbeat.stop()
             await _finish_answers_under_way(SHUTDOWN_GRACE_SECONDS)
             await super().close()
             await _end_background_loops(SHUTDOWN_GRACE_SECONDS)

@@ -106,6 +106,11 @@ class DatabaseSettings(_Section):
         yield "url", mask_url(self.url)
 
 
+class HealthSettings(_Section):
+    # Relative to the working directory, like the SQLite default; `scout-bot health` reads it.
+    heartbeat_file: Path = Path("data/heartbeat.json")
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
@@ -128,6 +133,7 @@ class Settings(BaseSettings):
     mpc: MpcSettings = Field(default_factory=MpcSettings)
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

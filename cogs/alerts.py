@@ -8,6 +8,7 @@ and the client-side check is no guarantee). Answers about configuration are ephe
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Literal
 
 import discord
@@ -62,12 +63,27 @@ class Alerts(commands.Cog):
     async def cog_load(self) -> None:
         if self.bot.settings.alerts.enabled:
             self.poll_loop.start()
+            self.bot.heartbeat.watch_loop("NEOCP watcher", self._poll_loop_problem)
         else:
             log.info("alerts.enabled is false: the NEOCP watcher does not run")
 
     async def cog_unload(self) -> None:
         # Stopping mid-cycle loses nothing: the outbox resumes where it stopped.
+        self.bot.heartbeat.forget_loop("NEOCP watcher")
         self.poll_loop.cancel()
+
+    def _poll_loop_problem(self, now: datetime) -> str | None:
+        """What the heartbeat reports about the watcher: None while it polls as it should."""
+        if self.poll_loop.failed() or not self.poll_loop.is_running():
+            return "the loop has stopped"
+        last = self.watcher.status.last_poll_at
+        if last is None:
+            return None  # waiting for the gateway to be ready
+        settings = self.bot.settings.alerts
+        # A slow cycle (Scout's retries, a long fan-out) is not a stuck one.
+        stalled_after = 3 * (settings.poll_interval_seconds + settings.jitter_seconds) + 300
+        idle = (now - last).total_seconds()
+        return f"no poll for {idle:.0f} s" if idle > stalled_after else None
 
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()
