@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.client import ScoutBot
 from bot.errors import InvalidInput
 from bot.render.sites import default_message, removed_message, site_saved_embed, sites_embed
+from bot.scout.validation import GEOCENTRIC
 from bot.sky import (
     DEFAULT_MIN_ALTITUDE,
     DarkWindow,
@@ -71,6 +72,20 @@ async def server_site(interaction: Interaction, typed: str | None) -> StoredSite
             f"someone with Manage Server can add it with `/site add code:{code}`."
         )
     return stored
+
+
+async def ephemeris_site(interaction: Interaction, obs_code: str | None) -> tuple[str, str | None]:
+    """The code an ephemeris is asked from and the server's name for it: the code given
+    (named if it is one of the server's sites), else the server's default site, else the
+    geocentre. A code the server lacks is left to the ephemeris query's own check."""
+    store = interaction.client.store
+    if interaction.guild_id is None or store is None:
+        return (obs_code or GEOCENTRIC), None
+    if obs_code is None or not obs_code.strip():
+        default = await store.default_site(interaction.guild_id)
+        return (GEOCENTRIC, None) if default is None else (default.site.code, default.site.label)
+    named = await store.site(interaction.guild_id, obs_code.strip().upper())
+    return obs_code, None if named is None else named.site.label
 
 
 async def site_autocomplete(

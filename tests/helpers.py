@@ -104,6 +104,7 @@ def make_bot(*, scout: Any = None, settings: Settings | None = None, **services:
     bot.guild_policy = GuildPolicy(bot.settings.discord.allowed_guilds)
     bot.tree = make_tree()
     bot.scout = scout if scout is not None else MagicMock()
+    bot.store = None  # as before setup_hook opens it; pass store=... for one
     for name, value in services.items():
         setattr(bot, name, value)
     return bot

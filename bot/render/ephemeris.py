@@ -28,6 +28,7 @@ from bot.render.common import (
 from bot.render.reply import Attachment, Reply, safe_filename
 from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
 from bot.scout.validation import FieldOfViewRequest
+from bot.sky.observatories import catalogue as observatory_catalogue
 
 GEOCENTRIC: Final = "500"
 
@@ -210,11 +211,19 @@ def _csv_cell(value: Any) -> Any:
 # --- replies ------------------------------------------------------------------------------
 
 
-def site_name(obs_code: str) -> str:
-    return "the geocentre (500)" if obs_code == GEOCENTRIC else f"site {obs_code}"
+def site_name(obs_code: str, label: str | None = None) -> str:
+    """The team's name for its site ("Mt. Lemmon (G96)"), else the MPC's, else the code."""
+    if obs_code == GEOCENTRIC:
+        return "the geocentre (500)"
+    if label:
+        return safe.text(label, limit=120)
+    known = observatory_catalogue().get(obs_code)
+    return f"{safe.text(known.name, limit=100)} ({obs_code})" if known else f"site {obs_code}"
 
 
-def ephemeris_reply(eph: Ephemeris, *, obs_code: str = GEOCENTRIC) -> Reply:
+def ephemeris_reply(
+    eph: Ephemeris, *, obs_code: str = GEOCENTRIC, site_label: str | None = None
+) -> Reply:
     """The table in an embed, and the CSVs of everything Scout sent."""
     designation = eph.object.designation
     name = shown(designation)
@@ -222,7 +231,9 @@ def ephemeris_reply(eph: Ephemeris, *, obs_code: str = GEOCENTRIC) -> Reply:
         record.sun_flag or record.el is not None for record in eph.records
     )
     embed = discord.Embed(
-        title=truncate(f"Ephemeris of {name} from {site_name(obs_code)}", EMBED_TITLE_LIMIT),
+        title=truncate(
+            f"Ephemeris of {name} from {site_name(obs_code, site_label)}", EMBED_TITLE_LIMIT
+        ),
         url=scout_url(designation),
         colour=object_colour(eph.object),
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import discord
 
+from bot.render import safe
 from bot.render.common import EMBED_FIELD_LIMIT, truncate
 from bot.sky import DarkWindow, Location, Site
 from bot.store import StoredSite
@@ -15,7 +16,7 @@ SITE_COLOUR = discord.Colour.dark_teal()
 
 def plain(text: str) -> str:
     """A user's or the MPC's text shown as typed, never as markdown or a mention."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return safe.text(text, limit=100)
 
 
 def fmt_utc(when: datetime) -> str:

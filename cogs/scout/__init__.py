@@ -12,6 +12,7 @@ collects the commands of every base into the one /scout group):
 | ``object_buttons`` | the buttons under /scout object |
 | ``answers`` | one function per Scout mode, shared by commands and buttons |
 | ``autocomplete`` | designation autocomplete |
+| ``tonight`` | /scout tonight, its pager and its 🔭 site-ephemeris buttons |
 
 Errors are not caught here: the tree's ``on_error`` answers them ephemerally and logs
 them, and the buttons hand theirs to the same ``answer_error``.
@@ -26,14 +27,16 @@ from cogs.scout.listing import ListCommand
 from cogs.scout.object_buttons import ObjectButton
 from cogs.scout.objects import ObjectCommands
 from cogs.scout.pager import ListPageButton
+from cogs.scout.tonight import SiteEphemerisButton, TonightCommand, TonightPageButton
 
 # Registered for the cog's lifetime: every press of these is answered, whenever it was
 # posted (the buttons keep their state in the custom_id).
-DYNAMIC_ITEMS = (ObjectButton, ListPageButton)
+DYNAMIC_ITEMS = (ObjectButton, ListPageButton, TonightPageButton, SiteEphemerisButton)
 
 
 class Scout(
     # Subcommands are registered in the reverse order of the bases: list first.
+    TonightCommand,
     ObjectCommands,
     ListCommand,
     commands.GroupCog,

@@ -28,10 +28,14 @@ async def send_replies(interaction: Interaction, replies: Sequence[Reply]) -> No
         await interaction.followup.send(**reply.send_kwargs())
 
 
-async def run_ephemeris(interaction: Interaction, query: EphemerisQuery) -> None:
+async def run_ephemeris(
+    interaction: Interaction, query: EphemerisQuery, *, site_label: str | None = None
+) -> None:
+    """``site_label``: the server's name for the site asked from ("Mt. Lemmon (G96)")."""
     await interaction.response.defer(thinking=True)
     eph = await interaction.client.scout.ephemeris(query)
-    await send_replies(interaction, [ephemeris_reply(eph, obs_code=query.obs_code)])
+    reply = ephemeris_reply(eph, obs_code=query.obs_code, site_label=site_label)
+    await send_replies(interaction, [reply])
 
 
 async def run_fov(interaction: Interaction, query: EphemerisQuery) -> None:

@@ -25,6 +25,7 @@ from cogs.scout.answers import (
     run_orbits,
     run_plots,
 )
+from cogs.site import ephemeris_site
 
 # What the Ephemeris button asks for: tonight, hour by hour.
 BUTTON_EPHEMERIS_SPAN = timedelta(hours=24)
@@ -53,14 +54,18 @@ def object_custom_id(mode: ObjectMode, designation: str) -> str:
     return f"scout:obj:{mode.value}:{designation}"
 
 
-def button_ephemeris_query(designation: str, now: datetime | None = None) -> EphemerisQuery:
-    """The Ephemeris button: from now, hourly, for a day, geocentric."""
+def button_ephemeris_query(
+    designation: str, now: datetime | None = None, *, obs_code: str | None = None
+) -> EphemerisQuery:
+    """The Ephemeris button: from now, hourly, for a day, from the server's default site
+    (``obs_code``), geocentric when it has none."""
     now = now or datetime.now(UTC)
     return EphemerisQuery.build(
         designation,
         start="now",
         stop=now + BUTTON_EPHEMERIS_SPAN,
         step=BUTTON_EPHEMERIS_STEP,
+        obs_code=obs_code,
         now=now,
     )
 
@@ -103,7 +108,9 @@ class ObjectButton(
 
     async def pressed(self, interaction: Interaction) -> None:
         if self.mode is ObjectMode.EPHEMERIS:
-            await run_ephemeris(interaction, button_ephemeris_query(self.designation))
+            code, site_label = await ephemeris_site(interaction, None)
+            query = button_ephemeris_query(self.designation, obs_code=code)
+            await run_ephemeris(interaction, query, site_label=site_label)
         elif self.mode is ObjectMode.PLOTS:
             await run_plots(interaction, self.designation, PLOT_KINDS)
         elif self.mode is ObjectMode.ORBITS:

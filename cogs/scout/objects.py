@@ -27,10 +27,11 @@ from cogs.scout.answers import (
 )
 from cogs.scout.autocomplete import designation_autocomplete
 from cogs.scout.object_buttons import object_view
+from cogs.site import ephemeris_site
 
 _DESIGNATION_HELP = "NEOCP temporary designation, e.g. P10vY9r (case-sensitive)"
 _START_HELP = '"now" or a UTC time: YYYY-MM-DD hh:mm:ss (within 30 days)'
-_OBS_CODE_HELP = "MPC observatory code (default 500, the geocentre)"
+_OBS_CODE_HELP = "MPC observatory code (default: the server's default site, else 500)"
 
 
 async def run_object(interaction: Interaction, designation: str) -> None:
@@ -66,13 +67,14 @@ class ObjectCommands(commands.Cog):
         start: str = "now",
         stop: str | None = None,
         step: str | None = None,
-        obs_code: str = "500",
+        obs_code: str | None = None,
         ranges: bool = False,
     ) -> None:
+        code, site_label = await ephemeris_site(interaction, obs_code)
         query = EphemerisQuery.build(
-            designation, start=start, stop=stop, step=step, obs_code=obs_code, ranges=ranges
+            designation, start=start, stop=stop, step=step, obs_code=code, ranges=ranges
         )
-        await run_ephemeris(interaction, query)
+        await run_ephemeris(interaction, query, site_label=site_label)
 
     @app_commands.command(name="fov", description="The odds that the object is in your field")
     @app_commands.describe(

@@ -41,6 +41,7 @@ from cogs.scout.object_buttons import (
     object_view,
 )
 from cogs.scout.pager import ListPageButton, PagerRole, list_custom_id
+from cogs.scout.tonight import SiteEphemerisButton, TonightPageButton
 from tests.helpers import (
     make_bot,
     make_interaction,
@@ -122,6 +123,7 @@ def test_the_commands_and_options_are_the_designs() -> None:
         "plots": ["designation", "kinds"],
         "orbits": ["designation", "count"],
         "observations": ["designation"],
+        "tonight": ["site", "min_altitude", "max_vmag", "sort"],
     }
 
 
@@ -377,9 +379,12 @@ class TestPagerCustomId:
 
 async def test_the_buttons_are_registered_while_the_cog_is_loaded(cog: Scout, bot: Any) -> None:
     await cog.cog_load()
-    bot.add_dynamic_items.assert_called_once_with(ObjectButton, ListPageButton)
+    bot.add_dynamic_items.assert_called_once_with(*DYNAMIC_ITEMS)
+    assert {ObjectButton, ListPageButton, TonightPageButton, SiteEphemerisButton} == set(
+        DYNAMIC_ITEMS
+    )
     await cog.cog_unload()
-    bot.remove_dynamic_items.assert_called_once_with(ObjectButton, ListPageButton)
+    bot.remove_dynamic_items.assert_called_once_with(*DYNAMIC_ITEMS)
 
 
 def test_every_custom_id_of_ours_matches_exactly_one_template() -> None:

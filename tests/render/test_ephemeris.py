@@ -176,7 +176,7 @@ class TestFieldOfView:
         assert "370 of 1000" in embed.description
         fields = {field.name: field.value for field in embed.fields}
         assert "20 51 36.0 -07 42 00" in fields["Pointing"]
-        assert "site F51" in fields["Pointing"]
+        assert "from Pan-STARRS 1, Haleakala (F51)" in fields["Pointing"]
         assert "20 51 33.2" in fields["Object (median)"]
         assert "count: 370" in fields["Scout's field answer"]
         (attachment,) = reply.attachments

@@ -69,3 +69,10 @@ def skyfield_altitude(site_: Site, ra_deg: float, dec_deg: float, at: datetime) 
     star = Star(ra_hours=ra_deg / 15.0, dec_degrees=dec_deg)
     altitude, _, _ = observer.at(sky.time(at)).observe(star).apparent().altaz()
     return float(np.asarray(altitude.degrees))
+
+
+def meridian_ra(site_: Site, when: datetime) -> float:
+    """The R.A. (degrees) on the site's meridian at ``when``: an object there transits then."""
+    sky = bodies()
+    zenith = sky.zenith_directions(location_of(site_), sky.minutes_after(when, np.array([0.0])))
+    return float(np.degrees(np.arctan2(zenith[1, 0], zenith[0, 0])) % 360.0)
