@@ -50,3 +50,9 @@ class RateLimited(UserFacingError):
 
 class NotAllowedHere(UserFacingError):
     """The command was used where the bot does not serve (a DM, a server not allowed)."""
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis if longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.errors import shorten
+
 SCOUT = "JPL Scout"
 MPC = "MPC action codes"
 DISCORD = "Discord"
+
+MAX_REASON_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,11 @@ class UpstreamHealth:
         )
 
     def record_failure(self, service: str, reason: str) -> None:
+        """``reason`` is kept short: it is shown in /about and /alerts status, whose
+        fields hold 1024 characters (the log has the whole of it)."""
         current = self.get(service)
-        self._services[service] = ServiceHealth(service, current.last_success, _now(), reason)
+        shown = shorten(reason, MAX_REASON_CHARS)
+        self._services[service] = ServiceHealth(service, current.last_success, _now(), shown)
 
     def get(self, service: str) -> ServiceHealth:
         return self._services.get(service, ServiceHealth(service))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bot.errors import NotFound, UpstreamError
+from bot.errors import NotFound, UpstreamError, shorten
 from bot.health import SCOUT
+
+# Scout's own words are shown to the user up to this length (the log keeps all of them):
+# a longer one is a dump, not a sentence, and would not fit in a Discord message.
+MAX_SHOWN_REFUSAL_CHARS = 300
 
 UNAVAILABLE_MESSAGE = "JPL Scout is not answering right now; try again in a few minutes."
 
@@ -30,7 +34,7 @@ class ScoutRequestRefused(UpstreamError):
     """Scout answered 400: it refused the request; ``detail`` is its own words."""
 
     def __init__(self, scout_message: str) -> None:
-        shown = scout_message.strip() or "no reason given"
+        shown = shorten(scout_message, MAX_SHOWN_REFUSAL_CHARS) or "no reason given"
         super().__init__(
             f"JPL Scout refused the request: {shown}", service=SCOUT, detail=scout_message
         )

@@ -61,6 +61,8 @@ class Failure(StrEnum):
     # HTTP 200 and its headers at once, then one byte a second: no read ever waits long
     # enough to time out, so only a deadline on the whole request ends it.
     TRICKLE = "trickle"
+    # HTTP 400 whose message runs to some 3000 characters (a dump, not a sentence).
+    LONG_REFUSAL = "400-long"
 
 
 @dataclass
@@ -213,6 +215,11 @@ class _FakeService:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._release.wait(), 120)
             return web.Response(status=503, text="released")
+        if failure is Failure.LONG_REFUSAL:
+            words = " ".join(["the parameter was not what the API expected"] * 70)
+            return web.json_response(
+                {"code": "400", "message": f"invalid request: {words}"}, status=400
+            )
         if failure is Failure.SERVER_ERROR:
             return web.json_response(
                 {"code": "500", "message": "internal server error"}, status=500

@@ -179,5 +179,24 @@ async def test_malformed_rows_are_skipped_and_a_real_new_object_is_still_alerted
     assert len(skipped) == 2, "each bad row is logged once, not at every poll"
 
 
+async def test_a_refusal_3000_characters_long_still_gets_a_short_answer(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    fake_scout.fail(Failure.LONG_REFUSAL, times=None, mode="object")
+
+    interaction = await scout(fake_discord, "observations", designation="A11EvW3")
+    answer = await fake_discord.answer(interaction)
+
+    assert answer.ephemeral
+    assert answer.text.startswith("JPL Scout refused the request: invalid request")
+    assert len(answer.content) <= 400
+    await bot.wait_log("the parameter was not what the API expected " * 60)  # all of it
+    about = await fake_discord.answer(
+        await fake_discord.slash("about", guild_id=TEAM_GUILD, channel_id=GENERAL)
+    )
+    [health] = [f for f in about.embeds[0]["fields"] if f["name"] == "Upstream health"]
+    assert "refused: invalid request" in health["value"] and len(health["value"]) <= 1024
+
+
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:
     assert bot.problems() == []
