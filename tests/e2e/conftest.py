@@ -97,3 +97,4 @@ async def bot(
     assert code == 0, f"the bot exited with {code} on SIGTERM; log in {workdir / 'bot.log'}"
     assert process.problems() == [], f"the bot's log shows errors; see {workdir / 'bot.log'}"
     assert fake_discord.unhandled == [], "the bot called Discord routes the fake does not know"
+    assert fake_discord.refused == [], "Discord would have refused some of what the bot sent"

@@ -373,3 +373,42 @@ async def test_a_button_press_scout_fails_is_answered_privately(
 
 async def test_the_log_shows_no_tracebacks_after_the_button_scenarios(bot: BotProcess) -> None:
     assert bot.problems() == []
+
+
+# --------------------------------------------------------------------------- hostile data
+
+
+async def test_an_oversized_hostile_record_is_shown_escaped_within_discords_limits(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    """A record with a 5000-character name and position, with markup and a mass mention:
+    the fake Discord refuses anything over a limit (400, 50035), as Discord does."""
+    hostile = "**P21** @everyone [link](http://example.com) " + "X" * 5000
+    fake_scout.records["P21HUGE"] = {
+        **fake_scout.record(KNOWN),  # type: ignore[dict-item]
+        "objectName": hostile,
+        "ra": "1" * 5000,
+        "dec": "+" * 5000,
+    }
+    answer = await fake_discord.answer(await scout(fake_discord, "object", designation="P21HUGE"))
+    assert not answer.ephemeral
+    assert fake_discord.refused == []
+    (embed,) = answer.embeds
+    assert "@everyone" not in embed["title"] and r"\*\*P21\*\*" in embed["title"]
+    # The buttons repeat the question asked, whose name fits a custom_id.
+    assert {b["custom_id"] for b in answer.buttons} >= {"scout:obj:orbits:P21HUGE"}
+
+
+async def test_a_forged_page_number_in_a_list_button_gets_a_private_answer(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    page = await fake_discord.answer(await scout(fake_discord, "list", limit=20))
+    next_id = next(b["custom_id"] for b in page.buttons if b.get("label") == "Next ▶")
+    owner, _, rest = next_id.removeprefix("scout:list:").partition(":")
+    forged = f"scout:list:{owner}:12345:{rest.partition(':')[2]}"
+    for button in page.buttons:
+        if button.get("label") == "Next ▶":
+            button["custom_id"] = forged  # what a modified client would send
+    click = await fake_discord.click(page, custom_id=forged, user=OBSERVER)
+    answer = await fake_discord.answer(click)
+    assert answer.ephemeral and "out of date" in answer.text

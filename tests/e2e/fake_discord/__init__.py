@@ -14,7 +14,8 @@ what discord.py 2.7.1 reads (`http.py`, `gateway.py`, `state.py`, `interactions.
 
 Modules: `wire` (API constants, snowflakes, JSON and 429 answers), `world` (the state:
 servers, channels, roles, users, messages, interactions, recorded requests, faults),
-`gateway` (the gateway session), `rest` (the REST routes) and `driver` (`FakeDiscord`:
+`gateway` (the gateway session), `limits` (Discord's size limits: a payload over any is
+refused with 400, code 50035), `rest` (the REST routes) and `driver` (`FakeDiscord`:
 start and stop, world changes, injected interactions, waiting). Each layer subclasses the
 one before it: World <- Gateway <- Rest <- FakeDiscord.
 """

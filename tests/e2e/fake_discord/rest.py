@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.e2e.fake_discord import limits
 from tests.e2e.fake_discord.gateway import Gateway
 from tests.e2e.fake_discord.wire import (
     API_PREFIX,
@@ -115,6 +116,11 @@ class Rest(Gateway):
             if match:
                 if not self._authorized(request, path):
                     return json_response({"message": "401: Unauthorized", "code": 0}, 401)
+                refused = limits.refusal(method, path, recorded.json)
+                if refused is not None:
+                    # As Discord does: over any size limit, 400 and nothing is posted.
+                    self.refused.append((recorded, refused))
+                    return json_response(refused, 400)
                 return await handler(recorded, *match.groups())
         self.unhandled.append(recorded)
         return json_response({"message": f"fake Discord: no route {method} {path}", "code": 0}, 404)

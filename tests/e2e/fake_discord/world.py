@@ -360,6 +360,8 @@ class World:
         self.guilds: dict[int, FakeGuild] = {}
         self.requests: list[RecordedRequest] = []
         self.unhandled: list[RecordedRequest] = []
+        # Requests refused for breaking a size limit, with Discord's error body.
+        self.refused: list[tuple[RecordedRequest, dict[str, Any]]] = []
         self.messages: dict[int, FakeMessage] = {}
         self.interactions: dict[int, FakeInteraction] = {}
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None: global)
