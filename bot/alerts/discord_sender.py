@@ -20,8 +20,11 @@ from bot.alerts.delivery import (
     DeliveryFailed,
     DeliveryRejected,
 )
+from bot.followup import ObjectKey
 from bot.guilds import GuildPolicy
+from bot.neocp.events import EventKind, NeocpEvent
 from bot.render.alerts import alert_content, alert_embed, reference_text
+from bot.render.followup import status_view
 from bot.render.safe import clamp_content, clamp_embed
 from bot.store.models import Delivery
 
@@ -122,6 +125,7 @@ class DiscordSender:
                 embed=clamp_embed(alert_embed(delivery.event, reference=nonce)),
                 allowed_mentions=allowed_mentions_for(role_id),
                 nonce=nonce,
+                view=followup_buttons(delivery.event) or discord.utils.MISSING,
             )
         return message.id
 
@@ -163,6 +167,14 @@ class DiscordSender:
             if missing:
                 raise ChannelUnavailable(f"the bot lacks {', '.join(missing)} there")
         return channel
+
+
+def followup_buttons(event: NeocpEvent) -> discord.ui.View | None:
+    """A new object's alert carries the team's status buttons; other events none."""
+    if event.kind is not EventKind.NEW:
+        return None
+    key = ObjectKey(designation=event.designation, first_seen=event.first_seen)
+    return status_view(key, None)
 
 
 def _carries(message: discord.Message, nonce: str, marker: str) -> bool:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot.followup import ObjectKey, StatusRecord, TeamStatus
 from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.sky import Site
-from bot.store import outbox, snapshot
+from bot.store import outbox, snapshot, statuses
 from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.engine import Database, StoreError, async_url, open_database
@@ -28,18 +29,23 @@ from bot.store.models import (
     SubscriptionState,
 )
 from bot.store.sites import StoredSite
+from bot.store.statuses import AlertMessage, PressResult, ThreadClaim, ThreadState
 
 __all__ = [
+    "AlertMessage",
     "Delivery",
     "DeliveryState",
     "NewSubscription",
     "OutboxCounts",
+    "PressResult",
     "Snapshot",
     "Store",
     "StoreError",
     "StoredSite",
     "Subscription",
     "SubscriptionState",
+    "ThreadClaim",
+    "ThreadState",
     "async_url",
 ]
 
@@ -253,3 +259,114 @@ class Store:
         async with self._db.writing() as conn:
             forgotten = await subscription_rows.forget_stopped(conn, before)
             return forgotten + await outbox.prune(conn, before)
+
+    # --- follow-up (bot.store.statuses): every read names its server ------------------------
+
+    async def record_status(self, record: StatusRecord) -> PressResult:
+        """Add a member's status; ``PressRefused`` (nothing written) for a repeat."""
+        async with self._db.writing() as conn:
+            return await statuses.record_press(conn, record)
+
+    async def undo_status(self, guild_id: int, key: ObjectKey, member_id: int) -> PressResult:
+        """Remove the member's own last status; ``PressRefused`` when there is none."""
+        async with self._db.writing() as conn:
+            return await statuses.undo_last(conn, guild_id, key, member_id)
+
+    async def team_status(self, guild_id: int, key: ObjectKey) -> TeamStatus:
+        async with self._db.reading() as conn:
+            return await statuses.team_status(conn, guild_id, key)
+
+    async def teams_by_designation(
+        self, guild_id: int, designations: Sequence[str] | None = None
+    ) -> dict[str, TeamStatus]:
+        async with self._db.reading() as conn:
+            return await statuses.teams_by_designation(conn, guild_id, designations)
+
+    async def open_targets(
+        self, guild_id: int, member_id: int
+    ) -> list[tuple[StatusRecord, TeamStatus]]:
+        async with self._db.reading() as conn:
+            return await statuses.open_targets(conn, guild_id, member_id)
+
+    async def still_listed(self, key: ObjectKey) -> bool | None:
+        """Is the object on the watcher's NEOCP list (None: the watcher has no list)?"""
+        async with self._db.reading() as conn:
+            return await statuses.still_listed(conn, key)
+
+    async def remember_alert_message(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        message_id: int,
+        key: ObjectKey,
+        at: datetime | None = None,
+    ) -> AlertMessage:
+        async with self._db.writing() as conn:
+            return await statuses.remember_message(
+                conn,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                message_id=message_id,
+                key=key,
+                at=at or _now(),
+            )
+
+    async def alert_message(self, message_id: int) -> AlertMessage | None:
+        async with self._db.reading() as conn:
+            return await statuses.message(conn, message_id)
+
+    async def alert_messages(self, guild_id: int, key: ObjectKey) -> list[AlertMessage]:
+        async with self._db.reading() as conn:
+            return await statuses.messages_of_object(conn, guild_id, key)
+
+    async def alert_messages_of(self, designation: str) -> list[AlertMessage]:
+        """Every server's alert messages for a designation (for the watcher's events)."""
+        async with self._db.reading() as conn:
+            return await statuses.messages_of_designation(conn, designation)
+
+    async def claim_thread(self, message_id: int) -> ThreadClaim:
+        async with self._db.writing() as conn:
+            return await statuses.claim_thread(conn, message_id)
+
+    async def thread_opened(self, message_id: int, thread_id: int) -> None:
+        async with self._db.writing() as conn:
+            await statuses.thread_opened(conn, message_id, thread_id)
+
+    async def thread_gone(self, message_id: int) -> None:
+        async with self._db.writing() as conn:
+            await statuses.thread_gone(conn, message_id)
+
+    async def thread_not_created(self, message_id: int) -> None:
+        async with self._db.writing() as conn:
+            await statuses.thread_not_created(conn, message_id)
+
+    async def note_at_risk(self, message_id: int, *, at: datetime | None = None) -> bool:
+        async with self._db.writing() as conn:
+            return await statuses.note_at_risk(conn, message_id, at or _now())
+
+    async def forget_guild_followup(self, guild_id: int) -> int:
+        """Remove every status and alert message of a server (privacy)."""
+        async with self._db.writing() as conn:
+            return await statuses.forget_guild(conn, guild_id)
+
+    async def guild_left(self, guild_id: int, *, at: datetime | None = None) -> None:
+        async with self._db.writing() as conn:
+            await statuses.guild_left(conn, guild_id, at or _now())
+
+    async def guild_back(self, guild_id: int) -> None:
+        async with self._db.writing() as conn:
+            await statuses.guild_back(conn, guild_id)
+
+    async def forget_departed_guilds(self, left_before: datetime) -> list[int]:
+        """Remove the follow-up of servers the bot left before ``left_before``."""
+        async with self._db.writing() as conn:
+            departed = await statuses.departed_before(conn, left_before)
+            for guild_id in departed:
+                await statuses.forget_guild(conn, guild_id)
+                await statuses.guild_back(conn, guild_id)
+        return departed
+
+    async def prune_followup(self, first_seen_before: datetime) -> int:
+        async with self._db.writing() as conn:
+            return await statuses.prune(conn, first_seen_before)

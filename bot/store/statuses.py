@@ -43,7 +43,7 @@ from bot.followup import (
     check_press,
     current_status,
 )
-from bot.store.schema import UtcDateTime, metadata
+from bot.store.schema import UtcDateTime, metadata, snapshot_objects
 
 followup_statuses = Table(
     "followup_statuses",
@@ -241,6 +241,25 @@ async def open_targets(
         if record.status.open:
             found.append((record, await team_status(conn, guild_id, record.object)))
     return found
+
+
+async def still_listed(conn: AsyncConnection, key: ObjectKey) -> bool | None:
+    """Is the object on the watcher's current NEOCP list? None when the watcher has no
+    list (alerts off, or not polled yet): then nobody can say it is gone."""
+    listed = (
+        await conn.execute(
+            select(func.count())
+            .select_from(snapshot_objects)
+            .where(
+                snapshot_objects.c.designation == key.designation,
+                snapshot_objects.c.first_seen == key.first_seen,
+            )
+        )
+    ).scalar_one()
+    if listed:
+        return True
+    anything = (await conn.execute(select(func.count()).select_from(snapshot_objects))).scalar_one()
+    return False if anything else None
 
 
 # --- alert messages and their threads -----------------------------------------------------

@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.render.listing import ListOptions
 from bot.render.safe import message_kwargs
 from cogs.scout.answers import Interaction
-from cogs.scout.pager import list_page
+from cogs.scout.pager import list_page, with_team_statuses
 
 
 class ListCommand(commands.Cog):
@@ -50,4 +50,5 @@ class ListCommand(commands.Cog):
         await interaction.response.defer(thinking=True)
         summary = await interaction.client.scout.summary()
         embed, pager = list_page(summary, options, owner_id=interaction.user.id, index=0)
+        embed = await with_team_statuses(interaction, embed)
         await interaction.followup.send(**message_kwargs(embed=embed, view=pager))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
+from bot.render.followup import add_team_field
 from bot.render.objects import object_embed
 from bot.render.safe import message_kwargs
 from bot.scout import (
@@ -17,6 +18,7 @@ from bot.scout import (
     validate_designation,
     validate_orbit_count,
 )
+from cogs.followup import team_statuses
 from cogs.scout.answers import (
     Interaction,
     run_ephemeris,
@@ -38,7 +40,9 @@ async def run_object(interaction: Interaction, designation: str) -> None:
     await interaction.response.defer(thinking=True)
     obj = await interaction.client.scout.object(designation)
     view = object_view(obj.designation, designation)
-    await interaction.followup.send(**message_kwargs(embed=object_embed(obj), view=view))
+    teams = await team_statuses(interaction, [obj.designation])
+    embed = add_team_field(object_embed(obj), teams.get(obj.designation))
+    await interaction.followup.send(**message_kwargs(embed=embed, view=view))
 
 
 class ObjectCommands(commands.Cog):

@@ -16,9 +16,11 @@ import discord
 
 from bot.client import AnsweringButton, send_ephemeral
 from bot.errors import InvalidInput
+from bot.render.followup import add_team_lines, page_designations
 from bot.render.listing import ListOptions, list_pages, select_objects
 from bot.render.safe import message_kwargs
 from bot.scout import Summary
+from cogs.followup import team_statuses
 from cogs.scout.answers import Interaction
 
 log = logging.getLogger(__name__)
@@ -151,8 +153,15 @@ class ListPageButton(
         await interaction.response.defer()
         summary = await interaction.client.scout.summary()
         embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
+        embed = await with_team_statuses(interaction, embed)
         # An edit must say view=None to remove buttons of a list that shrank to one page.
         await interaction.edit_original_response(**message_kwargs(embed=embed), view=view)
+
+
+async def with_team_statuses(interaction: Interaction, page: discord.Embed) -> discord.Embed:
+    """The page with this server's follow-up status under each object that has one."""
+    teams = await team_statuses(interaction, page_designations(page))
+    return add_team_lines(page, teams)
 
 
 def list_page(

@@ -1,0 +1,56 @@
+"""What a status button's custom_id holds: the action, the object and who may press.
+
+Everything a press needs is in the custom_id, so the buttons keep working after a
+restart and need no lookup to know their object: ``fu:<action>:<first seen, µs since
+1970>:<role id or 0>:<designation>``, at most 3 + 2 + 17 + 21 + 32 = 75 characters.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from bot.followup.status import FollowupStatus, ObjectKey
+
+STATUS_TEMPLATE: Final = (
+    r"fu:(?P<action>[tfnru]):(?P<seen>[0-9]{1,17}):(?P<role>[0-9]{1,20}):"
+    r"(?P<designation>[^:]{1,32})"
+)
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class ButtonAction(StrEnum):
+    TARGETING = "t"
+    FOUND = "f"
+    NOT_FOUND = "n"
+    REPORTED = "r"
+    UNDO = "u"
+
+    @property
+    def status(self) -> FollowupStatus | None:
+        """The status this button records; None for Undo."""
+        return _STATUSES.get(self)
+
+
+_STATUSES: Final[dict[ButtonAction, FollowupStatus]] = {
+    ButtonAction.TARGETING: FollowupStatus.TARGETING,
+    ButtonAction.FOUND: FollowupStatus.FOUND,
+    ButtonAction.NOT_FOUND: FollowupStatus.NOT_FOUND,
+    ButtonAction.REPORTED: FollowupStatus.REPORTED,
+}
+
+
+def status_custom_id(action: ButtonAction, key: ObjectKey, role_id: int | None) -> str:
+    micros = (key.first_seen - _EPOCH) // timedelta(microseconds=1)
+    return f"fu:{action.value}:{micros}:{role_id or 0}:{key.designation}"
+
+
+def object_key(designation: str, seen: str) -> ObjectKey:
+    """The object of a custom_id's parts (exact to the microsecond, as stored)."""
+    return ObjectKey(designation=designation, first_seen=_EPOCH + timedelta(microseconds=int(seen)))
+
+
+def press_role(role: str) -> int | None:
+    """The role a subscription reserved the buttons for; None: whoever sees the channel."""
+    return int(role) or None

@@ -1,0 +1,186 @@
+"""What the team's follow-up looks like: the alert's status buttons and "Follow-up" field,
+the private answers to a press, `/followup mine`, and the one-line status for lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import discord
+
+from bot.followup import FollowupStatus, ObjectKey, StatusRecord, TeamStatus
+from bot.followup.buttons import ButtonAction, status_custom_id
+from bot.followup.team import clock
+from bot.render.common import (
+    DATA_FOOTER,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    relative_time,
+    scout_url,
+    truncate,
+)
+
+FOLLOWUP_FIELD: Final = "Follow-up"
+
+_BUTTONS: Final[tuple[tuple[ButtonAction, str, discord.ButtonStyle, str], ...]] = (
+    (ButtonAction.TARGETING, "Targeting", discord.ButtonStyle.primary, "🎯"),
+    (ButtonAction.FOUND, "Found", discord.ButtonStyle.success, "✅"),
+    (ButtonAction.NOT_FOUND, "Not found", discord.ButtonStyle.secondary, "❌"),
+    (ButtonAction.REPORTED, "Reported", discord.ButtonStyle.secondary, "📨"),
+    (ButtonAction.UNDO, "Undo", discord.ButtonStyle.secondary, "↩️"),
+)
+
+
+def escape(value: str) -> str:
+    """A member's name or a designation as typed: no Markdown, no mention."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(value))
+
+
+def status_view(key: ObjectKey, role_id: int | None) -> discord.ui.View:
+    """The five status buttons of a new-object alert.
+
+    Plain buttons: the follow-up cog's dynamic item answers them by their custom_id. The
+    view is stopped before it is sent so that discord.py does not keep it in memory for
+    every alert ever posted (a stopped view is sent as components but never stored).
+    """
+    view = discord.ui.View(timeout=None)
+    for action, label, style, emoji in _BUTTONS:
+        view.add_item(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                emoji=emoji,
+                custom_id=status_custom_id(action, key, role_id),
+            )
+        )
+    view.stop()
+    return view
+
+
+def followup_value(team: TeamStatus) -> str | None:
+    """The alert's "Follow-up" field: one line per member; None when nobody pressed yet."""
+    lines = team.member_lines(escape)
+    if not lines:
+        return None
+    shown: list[str] = []
+    for index, line in enumerate(lines):
+        rest = len(lines) - index
+        candidate = "\n".join([*shown, line])
+        if len(candidate) > EMBED_FIELD_VALUE_LIMIT - 20:
+            shown.append(f"… and {rest} more")
+            break
+        shown.append(line)
+    return "\n".join(shown)
+
+
+def with_team(embed: discord.Embed, team: TeamStatus) -> discord.Embed:
+    """The alert embed with its "Follow-up" field set to the team's status now."""
+    updated = discord.Embed.from_dict(embed.to_dict())
+    kept = [field for field in updated.fields if field.name != FOLLOWUP_FIELD]
+    updated.clear_fields()
+    for field in kept[: EMBED_FIELD_LIMIT - 1]:
+        updated.add_field(name=field.name, value=field.value, inline=bool(field.inline))
+    value = followup_value(team)
+    if value is not None:
+        updated.add_field(name=FOLLOWUP_FIELD, value=value, inline=False)
+    return updated
+
+
+def team_line(team: TeamStatus) -> str | None:
+    """``👥 2 targeting, found by Bob (I41)`` for lists and object answers."""
+    summary = team.summary(escape)
+    return f"👥 {summary}" if summary else None
+
+
+def add_team_field(embed: discord.Embed, team: TeamStatus | None) -> discord.Embed:
+    """`/scout object`: a "Team follow-up" line when the team has a status on it."""
+    line = None if team is None else team_line(team)
+    if line is not None and len(embed) + len(line) + 20 <= EMBED_TOTAL_LIMIT:
+        embed.add_field(name="Team follow-up", value=line, inline=False)
+    return embed
+
+
+def page_designations(page: discord.Embed) -> list[str]:
+    """The designations of a `/scout list` page, from its fields' names."""
+    return [(field.name or "").split(" · ", 1)[0] for field in page.fields]
+
+
+def add_team_lines(page: discord.Embed, teams: Mapping[str, TeamStatus]) -> discord.Embed:
+    """`/scout list`: the team's status under each object of a page that has one.
+
+    The list's fields are named ``"<designation> · ..."``; a line is added only while
+    the page stays within Discord's limits.
+    """
+    for index, (field, designation) in enumerate(
+        zip(page.fields, page_designations(page), strict=True)
+    ):
+        team = teams.get(designation)
+        line = None if team is None else team_line(team)
+        if line is None or field.value is None:
+            continue
+        value = f"{field.value}\n{truncate(line, 200)}"
+        if len(value) > EMBED_FIELD_VALUE_LIMIT or len(page) + len(line) + 1 > EMBED_TOTAL_LIMIT:
+            continue
+        page.set_field_at(index, name=field.name or "", value=value, inline=bool(field.inline))
+    return page
+
+
+def press_answer(record: StatusRecord, team: TeamStatus) -> str:
+    """The private answer to a status press."""
+    verb = record.status.verb.replace("is ", "are ", 1)
+    return (
+        f"Recorded: you {verb} {escape(record.object.designation)} "
+        f"(as {escape(record.who)}, {clock(record.at)}).\n"
+        f"Team: {team.summary(escape)}."
+    )
+
+
+def undo_answer(designation: str, now_current: StatusRecord | None, team: TeamStatus) -> str:
+    mine = (
+        f"you are back to {now_current.status.label.lower()}"
+        if now_current is not None
+        else "you have no status on it now"
+    )
+    summary = team.summary(escape) or "nobody has a status on it"
+    return f"Undone: {mine} for {escape(designation)}.\nTeam: {summary}."
+
+
+def no_press_role_answer(role_id: int) -> str:
+    return (
+        f"Only members with the <@&{role_id}> role record follow-up on these alerts "
+        "(chosen when the alerts were set up)."
+    )
+
+
+def gone_answer(designation: str, left_at: str | None) -> str:
+    """The private answer to a press on an object no longer on the NEOCP."""
+    when = f" {left_at}" if left_at else ""
+    return (
+        f"{escape(designation)} has left the NEOCP{when}: designated, identified with a "
+        "known object, or withdrawn (Scout does not say which; the MPC's MPECs and its "
+        "list of previous NEOCP objects do). Nothing was recorded."
+    )
+
+
+def mine_embed(targets: Sequence[tuple[StatusRecord, TeamStatus]]) -> discord.Embed:
+    """`/followup mine`: the member's objects still to observe or report."""
+    embed = discord.Embed(title="Your follow-up", colour=discord.Colour.dark_teal())
+    if not targets:
+        embed.description = (
+            "You have no open targets here. Press **Targeting** on a new-object alert to add one."
+        )
+        return embed
+    lines = []
+    for record, team in targets:
+        designation = record.object.designation
+        todo = "found: report it" if record.status is FollowupStatus.FOUND else "targeting"
+        lines.append(
+            f"[`{escape(designation)}`]({scout_url(designation)}) {todo} since "
+            f"{clock(record.at)} ({relative_time(record.at)}) · team: {team.summary(escape)}"
+        )
+    embed.description = truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+    embed.set_footer(text=f"Only you see this. {DATA_FOOTER}")
+    return embed

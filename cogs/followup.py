@@ -1,0 +1,249 @@
+"""Follow-up: the status buttons on new-object alerts, and /followup mine.
+
+A press records the member's status (with their site), answers them privately, logs one
+line in the object's thread (opening it on the first press where the alert has none
+yet), and brings every alert message of the object in this server up to date, through
+the coalescer so that a burst of presses is a few edits within Discord's limits.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.alerts.threads import ThreadKeeper, missing_thread_permissions, thread_name
+from bot.client import AnsweringButton, ScoutBot
+from bot.errors import InvalidInput, UserFacingError
+from bot.followup import (
+    EditCoalescer,
+    MessageRef,
+    ObjectKey,
+    PressRefused,
+    StatusRecord,
+    TeamStatus,
+    log_line,
+    undo_line,
+)
+from bot.followup.buttons import (
+    STATUS_TEMPLATE,
+    ButtonAction,
+    object_key,
+    press_role,
+    status_custom_id,
+)
+from bot.render.followup import (
+    escape,
+    gone_answer,
+    mine_embed,
+    no_press_role_answer,
+    press_answer,
+    undo_answer,
+    with_team,
+)
+from bot.scout import validate_designation
+from bot.store import AlertMessage, PressResult, Store
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction[ScoutBot]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class StatusButton(AnsweringButton, template=STATUS_TEMPLATE):
+    """Targeting, Found, Not found, Reported or Undo on a new-object alert."""
+
+    def __init__(self, action: ButtonAction, key: ObjectKey, role_id: int | None) -> None:
+        super().__init__(discord.ui.Button(custom_id=status_custom_id(action, key, role_id)))
+        self.action = action
+        self.key = key
+        self.role_id = role_id
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> StatusButton:
+        button = cls(
+            ButtonAction(match["action"]),
+            object_key(match["designation"], match["seen"]),
+            press_role(match["role"]),
+        )
+        try:
+            validate_designation(match["designation"])
+        except InvalidInput as problem:
+            button.problem = problem
+        return button
+
+    async def allowed(self, interaction: Interaction) -> bool:
+        user = interaction.user
+        if self.role_id is not None:
+            roles = getattr(user, "roles", [])
+            if not any(role.id == self.role_id for role in roles):
+                raise InvalidInput(no_press_role_answer(self.role_id))
+        elif not interaction.permissions.view_channel:
+            raise InvalidInput("Only members who can see this channel record follow-up here.")
+        return True
+
+    async def pressed(self, interaction: Interaction) -> None:
+        cog = interaction.client.get_cog(Followup.__cog_name__)
+        if not isinstance(cog, Followup):
+            raise UserFacingError("Follow-up is not running right now; try again in a minute.")
+        await cog.press(interaction, self.action, self.key)
+
+
+class Followup(commands.Cog):
+    followup = app_commands.Group(
+        name="followup", description="The team's follow-up of NEOCP objects"
+    )
+
+    def __init__(self, bot: ScoutBot, store: Store) -> None:
+        self.bot = bot
+        self.store = store
+        self.threads = ThreadKeeper(bot, store)
+        self.edits = EditCoalescer()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(StatusButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(StatusButton)
+        await self.edits.close()
+
+    # --- /followup mine -------------------------------------------------------------------
+
+    @followup.command(name="mine", description="Privately: the objects you are targeting")
+    async def mine(self, interaction: Interaction) -> None:
+        guild_id = _guild_id(interaction)
+        targets = await self.store.open_targets(guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=mine_embed(targets), ephemeral=True)
+
+    # --- a press ----------------------------------------------------------------------------
+
+    async def press(self, interaction: Interaction, action: ButtonAction, key: ObjectKey) -> None:
+        guild_id = _guild_id(interaction)
+        message = interaction.message
+        if message is None:
+            raise InvalidInput("This button is not on an alert any more.")
+        if await self.store.still_listed(key) is False:
+            raise InvalidInput(gone_answer(key.designation, None))
+        result = await self._record(interaction, guild_id, action, key)
+        if result.record is not None:
+            answer = press_answer(result.record, result.team)
+            line = log_line(result.record, escape)
+        else:
+            answer = undo_answer(key.designation, result.now_current, result.team)
+            line = undo_line(
+                interaction.user.display_name, key.designation, result.now_current, _now(), escape
+            )
+        await interaction.response.send_message(answer, ephemeral=True)
+        pressed_on = await self.store.remember_alert_message(
+            guild_id=guild_id, channel_id=message.channel.id, message_id=message.id, key=key
+        )
+        if pressed_on.thread_state.value == "none" and _can_open_threads(interaction):
+            await self.threads.open(pressed_on, await self._thread_name(key))
+        for alert in await self.store.alert_messages(guild_id, key):
+            await self.threads.post(alert, line)
+            self.refresh(alert, source=message if alert.message_id == message.id else None)
+
+    async def _record(
+        self, interaction: Interaction, guild_id: int, action: ButtonAction, key: ObjectKey
+    ) -> PressResult:
+        member = interaction.user
+        try:
+            if action.status is None:
+                return await self.store.undo_status(guild_id, key, member.id)
+            return await self.store.record_status(
+                StatusRecord(
+                    guild_id=guild_id,
+                    object=key,
+                    member_id=member.id,
+                    member_name=member.display_name,
+                    site_code=await self._site_of(guild_id, member.id),
+                    status=action.status,
+                    at=_now(),
+                )
+            )
+        except PressRefused as refused:
+            raise InvalidInput(str(refused)) from None
+
+    async def _site_of(self, guild_id: int, member_id: int) -> str | None:
+        """The member's own default site, else the server's, else none."""
+        return None
+
+    async def _thread_name(self, key: ObjectKey) -> str:
+        try:
+            obj = (await self.bot.scout.summary()).find(key.designation)
+        except UserFacingError:
+            obj = None
+        if obj is None:
+            return thread_name(key.designation, None, None)
+        return thread_name(key.designation, obj.neo_score, obj.vmag)
+
+    # --- the alert messages -------------------------------------------------------------------
+
+    def refresh(self, alert: AlertMessage, *, source: discord.Message | None = None) -> None:
+        """Bring the alert message's "Follow-up" field up to date (coalesced)."""
+        ref = MessageRef(alert.channel_id, alert.message_id)
+        self.edits.request(ref, functools.partial(self._edit, alert, source))
+
+    async def _edit(self, alert: AlertMessage, source: discord.Message | None) -> None:
+        channel: Any = self.bot.get_channel(alert.channel_id)
+        if channel is None:
+            return
+        if source is None:
+            source = await channel.fetch_message(alert.message_id)
+        if not source.embeds:
+            return
+        team = await self.store.team_status(alert.guild_id, alert.object)
+        embeds = [with_team(source.embeds[0], team), *source.embeds[1:]]
+        await channel.get_partial_message(alert.message_id).edit(embeds=embeds)
+
+
+async def team_statuses(
+    interaction: Interaction, designations: Sequence[str]
+) -> dict[str, TeamStatus]:
+    """This server's follow-up of the objects, for `/scout object` and `/scout list`.
+
+    Statuses belong to the server that made them: none outside a server.
+    """
+    store = interaction.client.store
+    if interaction.guild_id is None or store is None or not designations:
+        return {}
+    return await store.teams_by_designation(interaction.guild_id, designations)
+
+
+def _guild_id(interaction: Interaction) -> int:
+    if interaction.guild_id is None:  # the tree refuses DMs first; this is a safety net
+        raise InvalidInput("Follow-up is recorded inside a server.")
+    return interaction.guild_id
+
+
+def _can_open_threads(interaction: Interaction) -> bool:
+    missing = missing_thread_permissions(interaction.app_permissions)
+    if missing:
+        log.info(
+            "no thread for the alert in channel %s: the bot lacks %s",
+            interaction.channel_id,
+            ", ".join(missing),
+        )
+    return not missing
+
+
+async def setup(bot: ScoutBot) -> None:
+    if bot.store is None:
+        raise RuntimeError("the store must be open before the follow-up extension loads")
+    await bot.add_cog(Followup(bot, bot.store))
