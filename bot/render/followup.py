@@ -12,6 +12,7 @@ import discord
 from bot.followup import FollowupStatus, ObjectKey, StatusRecord, TeamStatus
 from bot.followup.buttons import ButtonAction, status_custom_id
 from bot.followup.team import clock
+from bot.render import safe
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_DESCRIPTION_LIMIT,
@@ -36,7 +37,7 @@ _BUTTONS: Final[tuple[tuple[ButtonAction, str, discord.ButtonStyle, str], ...]] 
 
 def escape(value: str) -> str:
     """A member's name or a designation as typed: no Markdown, no mention."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(value))
+    return safe.text(value, limit=100)
 
 
 def status_view(key: ObjectKey, role_id: int | None) -> discord.ui.View:
