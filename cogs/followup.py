@@ -182,7 +182,8 @@ class Followup(commands.Cog):
 
     async def _site_of(self, guild_id: int, member_id: int) -> str | None:
         """The member's own default site, else the server's, else none."""
-        return None
+        stored = await self.store.site_for_member(guild_id, member_id)
+        return None if stored is None else stored.site.code
 
     async def _thread_name(self, key: ObjectKey) -> str:
         try:
