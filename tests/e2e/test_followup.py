@@ -24,6 +24,7 @@ from tests.e2e.harness import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
+MANAGE_GUILD = 1 << 5  # Manage Server, which /site add needs
 ALICE = FakeUser(1190000000000000301, "Alice")
 BOB = FakeUser(1190000000000000302, "Bob")
 CAROL = FakeUser(1190000000000000303, "Carol")
@@ -88,6 +89,19 @@ async def test_a_new_objects_alert_carries_the_status_buttons(
         )
     )
     assert subscribed.ephemeral
+    if fake_discord.has_command("site add"):  # the server's site: every press names it
+        added = await fake_discord.answer(
+            await fake_discord.slash(
+                "site add",
+                guild_id=TEAM_GUILD,
+                channel_id=GENERAL,
+                user=MODERATOR,
+                permissions=MODERATOR_PERMISSIONS | MANAGE_GUILD,
+                code="G96",
+                fov_arcmin=60.0,
+            )
+        )
+        assert "G96" in added.text
     fake_scout.add("P99fol1", neoScore=97, Vmag=20.4, nObs=4)
     await fake_discord.wait_for(
         lambda: any("P99fol1" in m.text for m in fake_discord.channel_messages(ALERTS)),
@@ -104,15 +118,15 @@ async def test_presses_by_three_members_show_on_the_alert_in_few_edits(
     assert "you are targeting P99fol1" in alice
     await press(fake_discord, "P99fol1", "Targeting", BOB)
     carol = await press(fake_discord, "P99fol1", "Found", CAROL)
-    assert "Team: 2 targeting, found by Carol" in carol
+    assert "Team: 2 targeting, found by Carol (G96)" in carol
     alert = alert_about(fake_discord, "P99fol1")
     await fake_discord.wait_for(
         lambda: followup_field(alert).count("\n") == 2, "the alert showing three members"
     )
     lines = followup_field(alert).splitlines()
-    assert lines[0].startswith("🎯 Alice targeting")
-    assert lines[1].startswith("🎯 Bob targeting")
-    assert lines[2].startswith("✅ Carol found")
+    assert lines[0].startswith("🎯 Alice (G96) targeting")
+    assert lines[1].startswith("🎯 Bob (G96) targeting")
+    assert lines[2].startswith("✅ Carol (G96) found")
     assert alert.edits <= 2, "three presses in a burst: at most one edit now, one later"
     assert [b["label"] for b in alert.buttons] == BUTTONS, "the edit keeps the buttons"
 
@@ -145,7 +159,7 @@ async def test_scout_object_and_list_show_the_teams_status(
             "scout object", guild_id=TEAM_GUILD, channel_id=GENERAL, designation="P99fol1"
         )
     )
-    assert "👥 2 targeting, found by Carol" in shown.text
+    assert "👥 2 targeting, found by Carol (G96)" in shown.text
     page = await fake_discord.answer(
         await fake_discord.slash("scout list", guild_id=TEAM_GUILD, channel_id=GENERAL)
     )
@@ -156,7 +170,7 @@ async def test_scout_object_and_list_show_the_teams_status(
         await fake_discord.click(page, "Next ▶")
         await fake_discord.wait_for(lambda e=edits: page.edits == e + 1, "the page to turn")
     row = page.text[page.text.index("P99fol1 ·") :]
-    assert row.splitlines()[4] == "👥 2 targeting, found by Carol", row[:400]
+    assert row.splitlines()[4] == "👥 2 targeting, found by Carol (G96)", row[:400]
 
 
 async def test_buttons_work_after_a_restart_and_undo_restores_the_status(
@@ -167,12 +181,12 @@ async def test_buttons_work_after_a_restart_and_undo_restores_the_status(
     assert "you found P99fol1" in found
     alert = alert_about(fake_discord, "P99fol1")
     await fake_discord.wait_for(
-        lambda: "✅ Bob found" in followup_field(alert), "Bob's Found on the alert"
+        lambda: "✅ Bob (G96) found" in followup_field(alert), "Bob's Found on the alert"
     )
     undone = await press(fake_discord, "P99fol1", "Undo", BOB)
     assert "back to targeting" in undone
     await fake_discord.wait_for(
-        lambda: "🎯 Bob targeting" in followup_field(alert), "Bob back to targeting"
+        lambda: "🎯 Bob (G96) targeting" in followup_field(alert), "Bob back to targeting"
     )
 
 
