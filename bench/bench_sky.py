@@ -1,0 +1,153 @@
+"""Sky benchmark: ranking the NEOCP for one site, and /scout tonight's answer overhead.
+
+    .venv/bin/python -m bench.bench_sky             # 30 runs each
+    .venv/bin/python -m bench.bench_sky --runs 100
+
+1. CPU time (``time.process_time``, this process) of ``plan_tonight`` for 30, 300 and 3000
+   NEOCP objects spread over the whole sky, for Mt. Lemmon (G96): warm (the site's sky grid
+   for this five-minute slot cached, as for every command but the first in five minutes)
+   and cold (the grid computed too). Target: 3000 objects under 150 ms of CPU, warm and cold.
+2. /scout tonight's answer overhead: the command's callback from the interaction to its
+   followup (site read from a real SQLite store, the plan computed in a worker thread,
+   the embed and its buttons built) with a Scout that answers the summary at once, so
+   everything measured is the bot's own work. Wall time, median and worst.
+
+A benchmark, not a test: it prints and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.scout.models import ScoutObject, Summary
+from bot.sky import Site, plan_tonight, site_observatory
+from bot.sky.night import _cache as grid_cache
+from bot.store import Store
+
+SIZES = (30, 300, 3000)
+TARGET_MS = 150.0
+
+
+def lemmon() -> Site:
+    observatory = site_observatory("G96")
+    assert observatory.longitude is not None
+    assert observatory.rho_cos_phi is not None and observatory.rho_sin_phi is not None
+    return Site(
+        code="G96",
+        name="Mt. Lemmon",
+        longitude=observatory.longitude,
+        rho_cos_phi=observatory.rho_cos_phi,
+        rho_sin_phi=observatory.rho_sin_phi,
+        limiting_vmag=21.5,
+        fov_arcmin=60,
+    )
+
+
+def neocp(count: int, now: datetime, seed: int = 8) -> list[ScoutObject]:
+    """``count`` summary records spread uniformly over the sky, with Scout's string fields."""
+    rng = random.Random(seed)
+    stamp = now.strftime("%Y-%m-%d %H:%M")
+    records = []
+    for n in range(count):
+        dec = round(rng.uniform(-1, 1) * 89)
+        records.append(
+            ScoutObject.model_validate(
+                {
+                    "objectName": f"P{n:06d}",
+                    "lastRun": stamp,
+                    "tEphem": stamp,
+                    "ra": f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
+                    "dec": f"{'-' if dec < 0 else '+'}{abs(dec):02d}",
+                    "Vmag": f"{rng.uniform(17, 23):.1f}",
+                    "rate": f"{rng.uniform(0.1, 120):.1f}",
+                    "unc": f"{rng.uniform(0.1, 30):.1f}",
+                    "uncP1": f"{rng.uniform(1, 600):.0f}",
+                    "neoScore": rng.randrange(101),
+                    "phaScore": rng.randrange(60),
+                    "rating": rng.choice([None, 0, 0, 1, 2]),
+                }
+            )
+        )
+    return records
+
+
+def cpu_ms(objects: list[ScoutObject], site: Site, now: datetime, *, cold: bool) -> float:
+    if cold:
+        grid_cache.clear()
+    started = time.process_time()
+    plan_tonight(objects, site, now)
+    return (time.process_time() - started) * 1000
+
+
+def ranking(runs: int) -> None:
+    site, now = lemmon(), datetime.now(UTC)
+    plan_tonight(neocp(10, now), site, now)  # load the ephemeris once, as the bot does
+    print("Ranking for one site (plan_tonight), CPU ms: median / worst")
+    for size in SIZES:
+        objects = neocp(size, now)
+        for cold in (False, True):
+            times = [cpu_ms(objects, site, now, cold=cold) for _ in range(runs)]
+            median = statistics.median(times)
+            mark = "" if size < 3000 or median < TARGET_MS else "  MISSED"
+            print(
+                f"  {size:5d} objects, {'cold' if cold else 'warm'}: {median:6.1f} / "
+                f"{max(times):6.1f} ms ({median / size * 1000:5.1f} µs an object){mark}"
+            )
+
+
+async def answer_overhead(runs: int) -> None:
+    # Imported here: the Discord-side pieces are only needed for this part.
+    from unittest.mock import create_autospec
+
+    from bot.scout import ScoutClient
+    from cogs.scout import Scout
+    from tests.helpers import make_bot, make_interaction
+
+    site, now = lemmon(), datetime.now(UTC)
+    print("/scout tonight answer overhead (callback → followup, Scout answering at once):")
+    with tempfile.TemporaryDirectory() as folder:
+        store = await Store.open(f"sqlite:///{folder}/bench.db")
+        await store.save_site(111, site, by=1)
+        try:
+            for size in SIZES:
+                scout: Any = create_autospec(ScoutClient, instance=True)
+                scout.summary.return_value = Summary(data=neocp(size, now))
+                bot = make_bot(scout=scout, store=store)
+                cog = Scout(bot)
+                times = []
+                for _ in range(runs):
+                    interaction = make_interaction(client=bot)
+                    started = time.perf_counter()
+                    await Scout.tonight.callback(
+                        cog,
+                        interaction,
+                        site=None,
+                        min_altitude=None,
+                        max_vmag=None,
+                        sort="priority",
+                    )
+                    times.append((time.perf_counter() - started) * 1000)
+                print(
+                    f"  {size:5d} objects: {statistics.median(times):6.1f} / {max(times):6.1f} ms"
+                )
+        finally:
+            await store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    ranking(args.runs)
+    asyncio.run(answer_overhead(args.runs))
+
+
+if __name__ == "__main__":
+    main()
