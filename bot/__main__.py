@@ -123,6 +123,7 @@ async def _start_failures_as_one_line() -> AsyncIterator[None]:
     import aiohttp
     import discord
 
+    from bot.metrics import MetricsUnavailable
     from bot.store import StoreError
 
     try:
@@ -133,6 +134,8 @@ async def _start_failures_as_one_line() -> AsyncIterator[None]:
         log.error("Discord refused the gateway intents this bot asked for")
     except discord.HTTPException as exc:
         log.error("Discord refused a request at start: %s", exc)
+    except MetricsUnavailable as exc:
+        log.error("%s (metrics.host, metrics.port)", exc)
     except StoreError as exc:
         log.error("database.url: %s", exc)
     except (aiohttp.ClientError, OSError) as exc:

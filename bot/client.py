@@ -7,6 +7,7 @@ import contextlib
 import logging
 import pkgutil
 import secrets
+import time
 from typing import Any
 
 import aiohttp
@@ -18,9 +19,10 @@ import cogs
 from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
-from bot.health import UpstreamHealth
+from bot.health import MPC, SCOUT, UpstreamHealth
 from bot.heartbeat import Heartbeat
 from bot.http import make_http_client
+from bot.metrics import Metrics
 from bot.mpc import ActionCodeClient
 from bot.render.safe import clamp_content
 from bot.scout import ScoutClient
@@ -33,6 +35,7 @@ GUILD_ONLY_CONTEXTS = app_commands.AppCommandContext(
 )
 GUILD_INSTALL_ONLY = app_commands.AppInstallationType(guild=True, user=False)
 SHUTDOWN_GRACE_SECONDS = 10.0
+UPSTREAM_LABELS = {SCOUT: "scout", MPC: "mpc"}
 # The names discord.py 2.7 gives the tasks running a slash command or a dynamic button.
 ANSWER_TASK_PREFIXES = (
     "CommandTree-invoker",
@@ -72,8 +75,13 @@ class ScoutBot(commands.Bot):
         )
         self.settings = settings
         self.guild_policy = GuildPolicy(settings.discord.allowed_guilds)
-        self.health = UpstreamHealth()
+        self.metrics = Metrics()
+        self.health = UpstreamHealth(on_failure=self._count_upstream_failure)
         self.http_client = make_http_client(timeout_seconds=settings.scout.timeout_seconds)
+        self.metrics.instrument(
+            self.http_client,
+            {str(settings.scout.base_url): "scout", str(settings.mpc.action_codes_url): "mpc"},
+        )
         self.scout = ScoutClient(self.http_client, settings.scout, health=self.health)
         self.mpc = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
         self.store: Store | None = None
@@ -89,6 +97,8 @@ class ScoutBot(commands.Bot):
             )
         self.store = await Store.open(self.settings.database.url)
         self.heartbeat.start()
+        if self.settings.metrics.enabled:
+            self.metrics.serve(self.settings.metrics.host, self.settings.metrics.port)
         for name in extension_names():
             await self.load_extension(name)
         log.info("loaded extensions: %s", ", ".join(self.extensions))
@@ -107,6 +117,9 @@ class ScoutBot(commands.Bot):
             "synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally"
         )
         return synced
+
+    def _count_upstream_failure(self, service: str) -> None:
+        self.metrics.upstream_failed(UPSTREAM_LABELS.get(service, service))
 
     async def on_connect(self) -> None:
         self.heartbeat.gateway_connected()
@@ -157,6 +170,7 @@ class ScoutBot(commands.Bot):
     async def _close_once(self) -> None:
         try:
             await self.heartbeat.stop()
+            self.metrics.stop()
             await _finish_answers_under_way(SHUTDOWN_GRACE_SECONDS)
             await super().close()
             await _end_background_loops(SHUTDOWN_GRACE_SECONDS)
@@ -239,7 +253,18 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
         ):
             await interaction.response.autocomplete([])
             return
-        await super()._call(interaction)
+        if interaction.type is not discord.InteractionType.application_command:
+            await super()._call(interaction)
+            return
+        started = time.perf_counter()
+        try:
+            await super()._call(interaction)
+        finally:
+            interaction.client.metrics.command_answered(
+                _command_name(interaction),
+                seconds=time.perf_counter() - started,
+                failed=interaction.command_failed,
+            )
 
     async def on_error(
         self, interaction: discord.Interaction[ScoutBot], error: app_commands.AppCommandError
@@ -348,6 +373,12 @@ def explain_error(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
     return None
+
+
+def _command_name(interaction: discord.Interaction[Any]) -> str:
+    if interaction.command is not None:
+        return interaction.command.qualified_name
+    return "unknown"  # not one of ours (a stale registration): one label, not one per name
 
 
 def _permission_name(permission: str) -> str:

@@ -111,6 +111,13 @@ class HealthSettings(_Section):
     heartbeat_file: Path = Path("data/heartbeat.json")
 
 
+class MetricsSettings(_Section):
+    enabled: bool = False
+    # Only this machine by default; 0.0.0.0 in a container, for a scraper on another host.
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, ge=0, le=65535)
+
+
 class LoggingSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
@@ -134,6 +141,7 @@ class Settings(BaseSettings):
     alerts: AlertsSettings = Field(default_factory=AlertsSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

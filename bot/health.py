@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -32,8 +33,9 @@ class ServiceHealth:
 
 
 class UpstreamHealth:
-    def __init__(self) -> None:
+    def __init__(self, *, on_failure: Callable[[str], None] | None = None) -> None:
         self._services: dict[str, ServiceHealth] = {}
+        self._on_failure = on_failure  # told the service's name (the metrics count it)
 
     def record_success(self, service: str) -> None:
         current = self.get(service)
@@ -47,6 +49,8 @@ class UpstreamHealth:
         current = self.get(service)
         shown = shorten(reason, MAX_REASON_CHARS)
         self._services[service] = ServiceHealth(service, current.last_success, _now(), shown)
+        if self._on_failure is not None:
+            self._on_failure(service)
 
     def get(self, service: str) -> ServiceHealth:
         return self._services.get(service, ServiceHealth(service))

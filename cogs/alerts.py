@@ -54,6 +54,7 @@ class Alerts(commands.Cog):
             sender=DiscordSender(bot, bot.guild_policy),
             policy=bot.guild_policy,
             settings=bot.settings.alerts,
+            metrics=bot.metrics,
         )
         self.poll_loop = tasks.loop(seconds=bot.settings.alerts.poll_interval_seconds)(
             self._poll_once

@@ -37,6 +37,8 @@ from bot.client import ScoutBot, ScoutTree
 from bot.config import Settings
 from bot.guilds import GuildPolicy
 from bot.health import UpstreamHealth
+from bot.heartbeat import Heartbeat
+from bot.metrics import Metrics
 from bot.scout.models import ScoutObject
 
 _ids = itertools.count(1_000_000_000_000_000)
@@ -101,6 +103,8 @@ def make_bot(*, scout: Any = None, settings: Settings | None = None, **services:
     bot = MagicMock(spec=ScoutBot)
     bot.settings = settings or Settings()
     bot.health = UpstreamHealth()
+    bot.metrics = Metrics()
+    bot.heartbeat = Heartbeat(bot.settings.health.heartbeat_file)  # never started here
     bot.guild_policy = GuildPolicy(bot.settings.discord.allowed_guilds)
     bot.tree = make_tree()
     bot.scout = scout if scout is not None else MagicMock()

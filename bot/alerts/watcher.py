@@ -18,6 +18,7 @@ from bot.alerts.delivery import AlertSender, Deliverer, DeliveryReport
 from bot.config import AlertsSettings
 from bot.errors import UpstreamError
 from bot.guilds import GuildPolicy
+from bot.metrics import Metrics
 from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
 from bot.neocp.events import TrackedObject
 from bot.scout.models import ScoutObject, Summary, UnreadableRow
@@ -94,7 +95,9 @@ class AlertWatcher:
         settings: AlertsSettings,
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._source = source
         self._store = store
         self._settings = settings
@@ -118,9 +121,12 @@ class AlertWatcher:
             # the next cycle finds the same events again.
             log.exception("NEOCP poll failed")
             self._failed(f"internal error while polling: {type(exc).__name__}")
+            self._metrics.poll("error")
         try:
             report = await self._deliverer.deliver_due()
             self.status = replace(self.status, last_delivery=report)
+            self._metrics.delivered(sent=report.sent, retried=report.retrying, failed=report.failed)
+            self._metrics.outbox_depth.set((await self._store.outbox_counts()).pending)
             if report.attempted:
                 log.info(
                     "alerts: %d posted, %d to retry, %d failed",
@@ -155,10 +161,12 @@ class AlertWatcher:
         except UpstreamError as exc:
             log.warning("NEOCP poll: Scout failed, nothing changes: %s", exc.detail)
             self._failed(f"Scout: {exc.detail}")
+            self._metrics.poll("upstream_error")
             return
         except PollRejected as exc:
             log.warning("NEOCP poll: summary not used, nothing changes: %s", exc.reason)
             self._failed(f"Scout summary not used: {exc.reason}")
+            self._metrics.poll("rejected")
             return
 
         if objects:
@@ -174,7 +182,9 @@ class AlertWatcher:
             await self._store.record_first_poll(tracked, at=started)
             log.info("NEOCP watcher started tracking %d objects (nothing posted)", len(tracked))
             self._succeeded(
-                f"first list recorded: {len(tracked)} objects, nothing posted", len(tracked)
+                f"first list recorded: {len(tracked)} objects, nothing posted",
+                len(tracked),
+                outcome="first_list",
             )
             return
 
@@ -191,6 +201,7 @@ class AlertWatcher:
         queued = await self._store.record_poll(result.snapshot, result.events, at=started)
         for event in result.events:
             log.info("NEOCP event: %s", event.describe())
+            self._metrics.event(event.kind.value)
         note = f"{len(objects)} objects, {len(result.events)} events, {queued} alerts queued"
         if summary.unreadable:
             note += f"; {len(summary.unreadable)} unreadable rows skipped"
@@ -204,7 +215,8 @@ class AlertWatcher:
             self._empty_since = now
         return now - self._empty_since >= EMPTY_LIST_CONFIRMATION
 
-    def _succeeded(self, note: str, tracked: int) -> None:
+    def _succeeded(self, note: str, tracked: int, *, outcome: str = "ok") -> None:
+        self._metrics.poll(outcome)
         started = self.status.poll_started_at or self._clock()
         self.status = replace(
             self.status,
