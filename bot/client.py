@@ -26,6 +26,12 @@ from bot.metrics import Metrics
 from bot.mpc import ActionCodeClient
 from bot.render.safe import clamp_content
 from bot.scout import ScoutClient
+from bot.shutdown import (
+    SHUTDOWN_GRACE_SECONDS,
+    AnswersUnderWay,
+    end_background_loops,
+    finish_answers_under_way,
+)
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,18 +40,7 @@ GUILD_ONLY_CONTEXTS = app_commands.AppCommandContext(
     guild=True, dm_channel=False, private_channel=False
 )
 GUILD_INSTALL_ONLY = app_commands.AppInstallationType(guild=True, user=False)
-SHUTDOWN_GRACE_SECONDS = 10.0
 UPSTREAM_LABELS = {SCOUT: "scout", MPC: "mpc"}
-# The names discord.py 2.7 gives the tasks running a slash command or a dynamic button.
-ANSWER_TASK_PREFIXES = (
-    "CommandTree-invoker",
-    "discord-ui-dynamic-item-",
-    "discord-ui-view-dispatch-",
-)
-
-
-# The name discord.py 2.7 gives the task of a discord.ext.tasks loop.
-BACKGROUND_LOOP_PREFIX = "discord-ext-tasks: "
 
 
 def extension_names() -> list[str]:
@@ -87,6 +82,7 @@ class ScoutBot(commands.Bot):
         self.store: Store | None = None
         self.heartbeat = Heartbeat(settings.health.heartbeat_file)
         self._shutdown: asyncio.Future[None] | None = None
+        self.answers_under_way = AnswersUnderWay()
 
     async def setup_hook(self) -> None:
         if not self.guild_policy.restricted:
@@ -171,56 +167,13 @@ class ScoutBot(commands.Bot):
         try:
             await self.heartbeat.stop()
             self.metrics.stop()
-            await _finish_answers_under_way(SHUTDOWN_GRACE_SECONDS)
+            await finish_answers_under_way(self.answers_under_way, SHUTDOWN_GRACE_SECONDS)
             await super().close()
-            await _end_background_loops(SHUTDOWN_GRACE_SECONDS)
+            await end_background_loops(SHUTDOWN_GRACE_SECONDS)
         finally:
             await self.http_client.aclose()
             if self.store is not None:
                 await self.store.close()
-
-
-def _answer_tasks() -> list[asyncio.Task[Any]]:
-    """Tasks in which discord.py runs a command or a button press."""
-    current = asyncio.current_task()
-    return [
-        task
-        for task in asyncio.all_tasks()
-        if task is not current and task.get_name().startswith(ANSWER_TASK_PREFIXES)
-    ]
-
-
-async def _finish_answers_under_way(grace_seconds: float) -> None:
-    """Let commands already running send their answers before the connections close.
-
-    Closing first would cut them off mid-reply: the user would see "the application did
-    not respond" and the log a traceback for every one.
-    """
-    tasks = _answer_tasks()
-    if not tasks:
-        return
-    log.info("waiting up to %.0f s for %d answers under way", grace_seconds, len(tasks))
-    _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
-    if pending:
-        log.warning("stopping with %d answers unfinished", len(pending))
-
-
-async def _end_background_loops(grace_seconds: float) -> None:
-    """Cancel the background loops (the alert watcher) and let them unwind before the
-    store closes: a store closed under a transaction leaves its SQLite connection's
-    thread running, and the process then never exits."""
-    current = asyncio.current_task()
-    loops = [
-        task
-        for task in asyncio.all_tasks()
-        if task is not current and task.get_name().startswith(BACKGROUND_LOOP_PREFIX)
-    ]
-    for task in loops:
-        task.cancel()
-    if loops:
-        _, pending = await asyncio.wait(loops, timeout=grace_seconds)
-        if pending:
-            log.warning("stopping with %d background loops still unwinding", len(pending))
 
 
 def _first_writable_channel(guild: discord.Guild) -> discord.TextChannel | None:
@@ -258,7 +211,8 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
             return
         started = time.perf_counter()
         try:
-            await super()._call(interaction)
+            with interaction.client.answers_under_way.answering(interaction):
+                await super()._call(interaction)
         finally:
             interaction.client.metrics.command_answered(
                 _command_name(interaction),
@@ -310,7 +264,8 @@ class AnsweringButton(
 
     async def callback(self, interaction: discord.Interaction[ScoutBot]) -> None:  # type: ignore[override]
         try:
-            await self.pressed(interaction)
+            with interaction.client.answers_under_way.answering(interaction):
+                await self.pressed(interaction)
         except Exception as error:
             await answer_error(interaction, error)
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from bot.__main__ import build_parser
-from bot.client import SHUTDOWN_GRACE_SECONDS
+from bot.shutdown import SHUTDOWN_GRACE_SECONDS
 from tests.conftest import REPO
 
 

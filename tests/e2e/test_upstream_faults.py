@@ -19,7 +19,12 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import require_command, skip_unless_cog
-from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
+from tests.e2e.fake_discord import (
+    DEFERRED_CHANNEL_MESSAGE,
+    FakeDiscord,
+    FakeInteraction,
+    FakeMessage,
+)
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import (
     ALERTS,
@@ -196,6 +201,29 @@ async def test_a_refusal_3000_characters_long_still_gets_a_short_answer(
     )
     [health] = [f for f in about.embeds[0]["fields"] if f["name"] == "Upstream health"]
     assert "refused: invalid request" in health["value"] and len(health["value"]) <= 1024
+
+
+async def test_stopping_while_an_answer_outlasts_the_grace_tells_its_user_to_retry(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    # Scout slow enough that the answer outlasts the 10 s the bot gives answers at SIGTERM.
+    usual = dict(bot.env)
+    bot.env.update(SCOUTBOT_SCOUT__TIMEOUT_SECONDS="60", SCOUTBOT_SCOUT__DEADLINE_SECONDS="90")
+    await bot.restart()
+    fake_scout.fail(Failure.HANG, times=None, mode="object")
+    asked = fake_scout.count("object")
+    interaction = await scout(fake_discord, "orbits", designation="A11Evap")
+    await fake_scout.wait_requests(asked + 1, mode="object")
+    assert DEFERRED_CHANNEL_MESSAGE in interaction.callback_types
+
+    assert await bot.stop() == 0
+
+    answer = await fake_discord.answer(interaction, within=1.0)
+    assert "restarting" in answer.text and "try again" in answer.text
+    assert answer.id == interaction.original_id  # the "thinking..." placeholder itself
+    bot.env.clear()
+    bot.env.update(usual)
+    await bot.start()
 
 
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:
