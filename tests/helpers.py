@@ -40,6 +40,7 @@ from bot.health import UpstreamHealth
 from bot.heartbeat import Heartbeat
 from bot.metrics import Metrics
 from bot.scout.models import ScoutObject
+from bot.shutdown import AnswersUnderWay
 
 _ids = itertools.count(1_000_000_000_000_000)
 
@@ -109,6 +110,7 @@ def make_bot(*, scout: Any = None, settings: Settings | None = None, **services:
     bot.tree = make_tree()
     bot.scout = scout if scout is not None else MagicMock()
     bot.store = None  # as before setup_hook opens it; pass store=... for one
+    bot.answers_under_way = AnswersUnderWay()
     for name, value in services.items():
         setattr(bot, name, value)
     return bot
