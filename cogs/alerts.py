@@ -32,9 +32,6 @@ from bot.store import NewSubscription, Store
 
 log = logging.getLogger(__name__)
 
-# One embed field per subscription in /alerts list.
-MAX_SUBSCRIPTIONS_PER_SERVER = 25
-
 EventsChoice = Literal["all", "new", "new+updates", "new+removals"]
 
 
@@ -141,15 +138,6 @@ class Alerts(commands.Cog):
             )
         except (ValidationError, ValueError):
             raise InvalidInput("Those filter values are out of range.") from None
-        existing = await self.store.subscription_for_channel(target.guild.id, target.id)
-        if existing is None and (
-            await self.store.count_subscriptions(guild_id=target.guild.id)
-            >= MAX_SUBSCRIPTIONS_PER_SERVER
-        ):
-            raise InvalidInput(
-                f"This server already has {MAX_SUBSCRIPTIONS_PER_SERVER} alert channels; "
-                "`/alerts unsubscribe` one first."
-            )
         _, replaced = await self.store.save_subscription(
             NewSubscription(
                 guild_id=target.guild.id,

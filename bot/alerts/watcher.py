@@ -20,7 +20,8 @@ from bot.errors import UpstreamError
 from bot.guilds import GuildPolicy
 from bot.metrics import Metrics
 from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
-from bot.neocp.events import TrackedObject
+from bot.neocp.events import NeocpEvent, TrackedObject
+from bot.neocp.filters import recipients
 from bot.scout.models import ScoutObject, Summary, UnreadableRow
 from bot.scout.parse import DOCUMENTED_VERSION
 from bot.store import Store
@@ -198,7 +199,9 @@ class AlertWatcher:
             return
         objects = objects + still_listed(snapshot.objects, objects, summary.unreadable)
         result = diff_snapshot(snapshot.objects, objects, now=started)
-        queued = await self._store.record_poll(result.snapshot, result.events, at=started)
+        queued = await self._store.record_poll(
+            result.snapshot, await self._recipients(result.events), at=started
+        )
         for event in result.events:
             log.info("NEOCP event: %s", event.describe())
             self._metrics.event(event.kind.value)
@@ -209,6 +212,14 @@ class AlertWatcher:
             note = f"Scout's list has stayed empty: {len(result.events)} removed"
             log.warning("NEOCP poll: %s", note)
         self._succeeded(note, len(result.snapshot))
+
+    async def _recipients(self, events: Sequence[NeocpEvent]) -> list[tuple[NeocpEvent, list[int]]]:
+        """Each event with the subscriptions whose filter wants it (chosen here, outside the
+        store's transaction, so that a filter may take its time)."""
+        if not events:
+            return []
+        filters = [(s.id, s.filter) for s in await self._store.active_subscriptions()]
+        return [(event, recipients(event, filters)) for event in events]
 
     def _empty_list_confirmed(self, now: datetime) -> bool:
         if self._empty_since is None:

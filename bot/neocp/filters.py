@@ -1,13 +1,70 @@
-"""Which NEOCP events a subscription wants."""
+"""Which NEOCP objects and events a person asked for: one filter model for ``/scout list``,
+the alerts and ``/scout tonight``.
+
+``ObjectFilter`` holds the thresholds on one object; ``AlertFilter`` adds the event kinds a
+subscription wants and is stored as one JSON document per subscription, so a new field
+here (with a default) needs no schema migration. ``ListOptions`` adds the order and the
+cut of a listing; ``select_objects`` applies them.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.errors import InvalidInput
 from bot.neocp.events import EventKind, NeocpEvent
 from bot.scout.models import ScoutObject
+
+MAX_LIMIT = 200  # more objects than a listing can usefully show at once
+
+
+class ObjectFilter(BaseModel):
+    """Thresholds an object must meet; None means "any".
+
+    An object whose value is unknown (no rating yet, no V) does not meet a threshold set
+    on that value: "NEO ≥ 80" must not let through an object whose score nobody knows.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_neo_score: int | None = Field(default=None, ge=0, le=100)
+    min_pha_score: int | None = Field(default=None, ge=0, le=100)
+    max_vmag: float | None = Field(default=None, ge=0, le=40, allow_inf_nan=False)
+    min_rating: int | None = Field(default=None, ge=0, le=4)
+
+    def admits(self, obj: ScoutObject) -> bool:
+        """Does the object meet every threshold?"""
+        return (
+            _at_least(obj.neo_score, self.min_neo_score)
+            and _at_least(obj.pha_score, self.min_pha_score)
+            and _at_least(obj.rating, self.min_rating)
+            and (self.max_vmag is None or (obj.vmag is not None and obj.vmag <= self.max_vmag))
+        )
+
+    def describe(self) -> str:
+        """The thresholds in words, the same wherever they are shown: "NEO ≥ 80 · V ≤ 21"."""
+        parts = []
+        if self.min_neo_score is not None:
+            parts.append(f"NEO ≥ {self.min_neo_score}")
+        if self.min_pha_score is not None:
+            parts.append(f"PHA ≥ {self.min_pha_score}")
+        if self.max_vmag is not None:
+            parts.append(f"V ≤ {self.max_vmag:g}")
+        if self.min_rating is not None:
+            parts.append(f"rating ≥ {self.min_rating}")
+        return " · ".join(parts) if parts else "every object"
+
+
+def _at_least(value: int | None, minimum: int | None) -> bool:
+    return minimum is None or (value is not None and value >= minimum)
+
+
+# --- alerts -------------------------------------------------------------------------------
 
 
 class EventSelection(StrEnum):
@@ -30,31 +87,18 @@ _KINDS: dict[EventSelection, frozenset[EventKind]] = {
     EventSelection.NEW_REMOVALS: frozenset({EventKind.NEW, EventKind.REMOVED}),
 }
 
+_EVENT_WORDS: dict[EventSelection, str] = {
+    EventSelection.ALL: "new, updated and removed",
+    EventSelection.NEW: "new only",
+    EventSelection.NEW_UPDATES: "new and updated",
+    EventSelection.NEW_REMOVALS: "new and removed",
+}
 
-class AlertFilter(BaseModel):
-    """Thresholds an object must meet; None means "any".
 
-    An object whose value is unknown (no rating yet, no V) does not meet a threshold set
-    on that value: a channel asking for rating >= 2 wants objects known to be that risky.
-    """
+class AlertFilter(ObjectFilter):
+    """What a subscription wants: the thresholds and the kinds of event."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    min_neo_score: int | None = Field(default=None, ge=0, le=100)
-    min_pha_score: int | None = Field(default=None, ge=0, le=100)
-    max_vmag: float | None = Field(default=None, ge=0, le=40)
-    min_rating: int | None = Field(default=None, ge=0, le=4)
     events: EventSelection = EventSelection.ALL
-
-    def admits(self, obj: ScoutObject) -> bool:
-        """Does the object meet every threshold?"""
-        return meets_thresholds(
-            obj,
-            min_neo_score=self.min_neo_score,
-            min_pha_score=self.min_pha_score,
-            max_vmag=self.max_vmag,
-            min_rating=self.min_rating,
-        )
 
     def wants(self, event: NeocpEvent) -> bool:
         """Should this event be posted to the subscription?
@@ -71,47 +115,140 @@ class AlertFilter(BaseModel):
 
     def describe(self) -> str:
         """The filter in words, for /alerts list and subscribe's answer."""
-        parts = []
-        if self.min_neo_score is not None:
-            parts.append(f"NEO score ≥ {self.min_neo_score}")
-        if self.min_pha_score is not None:
-            parts.append(f"PHA score ≥ {self.min_pha_score}")
-        if self.max_vmag is not None:
-            parts.append(f"V ≤ {self.max_vmag:g}")
-        if self.min_rating is not None:
-            parts.append(f"rating ≥ {self.min_rating}")
-        thresholds = ", ".join(parts) if parts else "every object"
-        return f"{thresholds}; events: {_EVENT_WORDS[self.events]}"
+        return f"{super().describe()}; events: {_EVENT_WORDS[self.events]}"
+
+    def to_document(self) -> str:
+        """The JSON document the store keeps."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_document(cls, document: str) -> AlertFilter:
+        """Raises ``ValidationError`` for a document this version cannot honour."""
+        return cls.model_validate_json(document)
 
 
-_EVENT_WORDS: dict[EventSelection, str] = {
-    EventSelection.ALL: "new, updated and removed",
-    EventSelection.NEW: "new only",
-    EventSelection.NEW_UPDATES: "new and updated",
-    EventSelection.NEW_REMOVALS: "new and removed",
+def recipients(event: NeocpEvent, filters: Iterable[tuple[int, AlertFilter]]) -> list[int]:
+    """The ids (of subscriptions, say) whose filter wants the event, in the order given."""
+    return [key for key, alert_filter in filters if alert_filter.wants(event)]
+
+
+# --- listings -----------------------------------------------------------------------------
+
+
+class SortKey(StrEnum):
+    """``sort`` of ``/scout list``: most interesting first in each case."""
+
+    NEO = "neo"
+    PHA = "pha"
+    RATING = "rating"
+    VMAG = "vmag"
+    UPDATED = "updated"
+
+    @property
+    def label(self) -> str:
+        return _SORT_LABELS[self]
+
+
+_SORT_LABELS = {
+    SortKey.NEO: "NEO score, highest first",
+    SortKey.PHA: "PHA score, highest first",
+    SortKey.RATING: "impact rating, highest first",
+    SortKey.VMAG: "V, brightest first",
+    SortKey.UPDATED: "last Scout run, latest first",
 }
 
 
-def meets_thresholds(
-    obj: ScoutObject,
-    *,
-    min_neo_score: int | None = None,
-    min_pha_score: int | None = None,
-    max_vmag: float | None = None,
-    min_rating: int | None = None,
-) -> bool:
-    """Does the object meet every threshold set (None = any)? Shared by alerts and /scout list.
+class ListOptions(BaseModel):
+    """What ``/scout list`` shows: a filter, an order and a cut. Build with :meth:`build`."""
 
-    A value Scout has not given does not meet a threshold set on it: "NEO >= 80" must
-    not let through an object whose score nobody knows.
-    """
-    return (
-        _at_least(obj.neo_score, min_neo_score)
-        and _at_least(obj.pha_score, min_pha_score)
-        and _at_least(obj.rating, min_rating)
-        and (max_vmag is None or (obj.vmag is not None and obj.vmag <= max_vmag))
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    filter: ObjectFilter = ObjectFilter()
+    sort: SortKey = SortKey.NEO
+    limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        sort: str | SortKey = SortKey.NEO,
+        min_neo_score: int | None = None,
+        min_pha_score: int | None = None,
+        max_vmag: float | None = None,
+        min_rating: int | None = None,
+        limit: int | None = None,
+    ) -> ListOptions:
+        """InvalidInput with a sentence for the first option out of range."""
+        try:
+            key = SortKey(sort)
+        except ValueError:
+            choices = ", ".join(k.value for k in SortKey)
+            raise InvalidInput(f"Sort by one of {choices}.") from None
+        for name, score in (("min_neo_score", min_neo_score), ("min_pha_score", min_pha_score)):
+            if score is not None and not 0 <= score <= 100:
+                raise InvalidInput(f"`{name}` must be from 0 to 100.")
+        if max_vmag is not None and not (math.isfinite(max_vmag) and 0 <= max_vmag <= 40):
+            raise InvalidInput("`max_vmag` must be a magnitude from 0 to 40.")
+        if min_rating is not None and not 0 <= min_rating <= 4:
+            raise InvalidInput("`min_rating` must be from 0 to 4.")
+        if limit is not None and not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(f"`limit` must be from 1 to {MAX_LIMIT}.")
+        try:
+            thresholds = ObjectFilter(
+                min_neo_score=min_neo_score,
+                min_pha_score=min_pha_score,
+                max_vmag=max_vmag,
+                min_rating=min_rating,
+            )
+        except ValidationError:  # pragma: no cover - every bound is checked above
+            raise InvalidInput("Those filter values are out of range.") from None
+        return cls(filter=thresholds, sort=key, limit=limit)
+
+    # The thresholds under their option names, for the places that show or encode options.
+    @property
+    def min_neo_score(self) -> int | None:
+        return self.filter.min_neo_score
+
+    @property
+    def min_pha_score(self) -> int | None:
+        return self.filter.min_pha_score
+
+    @property
+    def max_vmag(self) -> float | None:
+        return self.filter.max_vmag
+
+    def describe(self) -> str:
+        return self.filter.describe()
 
 
-def _at_least(value: int | None, minimum: int | None) -> bool:
-    return minimum is None or (value is not None and value >= minimum)
+def select_objects(objects: Sequence[ScoutObject], options: ListOptions) -> list[ScoutObject]:
+    """The objects that pass the filter, sorted, cut to ``limit``."""
+    kept = [obj for obj in objects if options.filter.admits(obj)]
+    kept.sort(key=SORTERS[options.sort])
+    return kept if options.limit is None else kept[: options.limit]
+
+
+def _descending(value: float | None) -> float:
+    """Sort key putting high values first and unknown values last."""
+    return math.inf if value is None else -value
+
+
+def _ascending(value: float | None) -> float:
+    return math.inf if value is None else value
+
+
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+# Ties break on the designation so that a page holds the same objects from one
+# press of a button to the next.
+SORTERS: dict[SortKey, Callable[[ScoutObject], tuple[float, float, str]]] = {
+    SortKey.NEO: lambda o: (_descending(o.neo_score), _descending(o.pha_score), o.designation),
+    SortKey.PHA: lambda o: (_descending(o.pha_score), _descending(o.neo_score), o.designation),
+    SortKey.RATING: lambda o: (_descending(o.rating), _descending(o.neo_score), o.designation),
+    SortKey.VMAG: lambda o: (_ascending(o.vmag), _descending(o.neo_score), o.designation),
+    SortKey.UPDATED: lambda o: (
+        -(o.last_run or _OLDEST).timestamp(),
+        _descending(o.neo_score),
+        o.designation,
+    ),
+}

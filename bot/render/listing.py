@@ -1,17 +1,13 @@
-"""``/scout list``: the current NEOCP objects, filtered, sorted and cut into embed pages."""
+"""``/scout list``: the selected NEOCP objects cut into embed pages (the choice itself is
+``bot.neocp.filters``)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from collections.abc import Sequence
 
 import discord
 
-from bot.errors import InvalidInput
-from bot.neocp.filters import meets_thresholds
+from bot.neocp.filters import ListOptions
 from bot.render.common import (
     COLOUR_LOW,
     DATA_FOOTER,
@@ -37,125 +33,8 @@ from bot.render.common import (
 )
 from bot.scout.models import ScoutObject
 
-MAX_LIMIT = 200  # more objects than the NEOCP ever holds at once
 OBJECTS_PER_PAGE = 8  # a page an observer can read without scrolling much
 _FOOTER_ROOM = 200  # characters kept free for the page footer
-
-
-class SortKey(StrEnum):
-    """``sort`` of ``/scout list``: most interesting first in each case."""
-
-    NEO = "neo"
-    PHA = "pha"
-    RATING = "rating"
-    VMAG = "vmag"
-    UPDATED = "updated"
-
-    @property
-    def label(self) -> str:
-        return _SORT_LABELS[self]
-
-
-_SORT_LABELS = {
-    SortKey.NEO: "NEO score, highest first",
-    SortKey.PHA: "PHA score, highest first",
-    SortKey.RATING: "impact rating, highest first",
-    SortKey.VMAG: "V, brightest first",
-    SortKey.UPDATED: "last Scout run, latest first",
-}
-
-
-@dataclass(frozen=True)
-class ListOptions:
-    """The options of ``/scout list``, checked: build with :meth:`build`."""
-
-    sort: SortKey = SortKey.NEO
-    min_neo_score: int | None = None
-    min_pha_score: int | None = None
-    max_vmag: float | None = None
-    limit: int | None = None
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        sort: str | SortKey = SortKey.NEO,
-        min_neo_score: int | None = None,
-        min_pha_score: int | None = None,
-        max_vmag: float | None = None,
-        limit: int | None = None,
-    ) -> ListOptions:
-        """InvalidInput with a sentence for the first option out of range."""
-        try:
-            key = SortKey(sort)
-        except ValueError:
-            choices = ", ".join(k.value for k in SortKey)
-            raise InvalidInput(f"Sort by one of {choices}.") from None
-        for name, score in (("min_neo_score", min_neo_score), ("min_pha_score", min_pha_score)):
-            if score is not None and not 0 <= score <= 100:
-                raise InvalidInput(f"`{name}` must be from 0 to 100.")
-        if max_vmag is not None and not (math.isfinite(max_vmag) and 0 <= max_vmag <= 40):
-            raise InvalidInput("`max_vmag` must be a magnitude from 0 to 40.")
-        if limit is not None and not 1 <= limit <= MAX_LIMIT:
-            raise InvalidInput(f"`limit` must be from 1 to {MAX_LIMIT}.")
-        return cls(key, min_neo_score, min_pha_score, max_vmag, limit)
-
-    def describe(self) -> str:
-        """The filters in words, for the embed: ``"NEO ≥ 80 · V ≤ 21"``."""
-        parts = []
-        if self.min_neo_score is not None:
-            parts.append(f"NEO ≥ {self.min_neo_score}")
-        if self.min_pha_score is not None:
-            parts.append(f"PHA ≥ {self.min_pha_score}")
-        if self.max_vmag is not None:
-            parts.append(f"V ≤ {self.max_vmag:g}")
-        return " · ".join(parts) if parts else "no filter"
-
-
-def select_objects(objects: Sequence[ScoutObject], options: ListOptions) -> list[ScoutObject]:
-    """The objects that pass the filters, sorted, cut to ``limit``.
-
-    An object missing a filtered value does not pass that filter: "NEO ≥ 80" must not
-    list an object whose score nobody knows.
-    """
-    kept = [obj for obj in objects if _passes(obj, options)]
-    kept.sort(key=_SORTERS[options.sort])
-    return kept if options.limit is None else kept[: options.limit]
-
-
-def _passes(obj: ScoutObject, options: ListOptions) -> bool:
-    return meets_thresholds(
-        obj,
-        min_neo_score=options.min_neo_score,
-        min_pha_score=options.min_pha_score,
-        max_vmag=options.max_vmag,
-    )
-
-
-def _descending(value: float | None) -> float:
-    """Sort key putting high values first and unknown values last."""
-    return math.inf if value is None else -value
-
-
-def _ascending(value: float | None) -> float:
-    return math.inf if value is None else value
-
-
-_OLDEST = datetime.min.replace(tzinfo=UTC)
-
-# Ties break on the designation so that a page holds the same objects from one
-# press of a button to the next.
-_SORTERS: dict[SortKey, Callable[[ScoutObject], tuple[float, float, str]]] = {
-    SortKey.NEO: lambda o: (_descending(o.neo_score), _descending(o.pha_score), o.designation),
-    SortKey.PHA: lambda o: (_descending(o.pha_score), _descending(o.neo_score), o.designation),
-    SortKey.RATING: lambda o: (_descending(o.rating), _descending(o.neo_score), o.designation),
-    SortKey.VMAG: lambda o: (_ascending(o.vmag), _descending(o.neo_score), o.designation),
-    SortKey.UPDATED: lambda o: (
-        -(o.last_run or _OLDEST).timestamp(),
-        _descending(o.neo_score),
-        o.designation,
-    ),
-}
 
 
 def object_field(obj: ScoutObject) -> tuple[str, str]:

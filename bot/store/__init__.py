@@ -30,8 +30,10 @@ from bot.store.models import (
 )
 from bot.store.sites import StoredSite
 from bot.store.statuses import AlertMessage, PressResult, ThreadClaim, ThreadState
+from bot.store.subscriptions import MAX_SUBSCRIPTIONS_PER_SERVER, TooManySubscriptions
 
 __all__ = [
+    "MAX_SUBSCRIPTIONS_PER_SERVER",
     "AlertMessage",
     "Delivery",
     "DeliveryState",
@@ -46,6 +48,7 @@ __all__ = [
     "SubscriptionState",
     "ThreadClaim",
     "ThreadState",
+    "TooManySubscriptions",
     "async_url",
 ]
 
@@ -69,14 +72,22 @@ class Store:
     # --- subscriptions --------------------------------------------------------------------
 
     async def save_subscription(
-        self, new: NewSubscription, *, at: datetime | None = None
+        self,
+        new: NewSubscription,
+        *,
+        max_per_guild: int | None = MAX_SUBSCRIPTIONS_PER_SERVER,
+        at: datetime | None = None,
     ) -> tuple[Subscription, bool]:
         """Create the channel's subscription, or replace its settings (and re-enable it).
 
-        Returns the subscription and whether one existed already.
+        One transaction: a new channel beyond ``max_per_guild`` raises
+        ``TooManySubscriptions`` however many subscribes run at once (None: no limit, for
+        load tests). Returns the subscription and whether one existed already.
         """
         async with self._db.writing() as conn:
-            return await subscription_rows.save(conn, new, at=at or _now())
+            return await subscription_rows.save(
+                conn, new, at=at or _now(), max_per_guild=max_per_guild
+            )
 
     async def remove_subscription(self, guild_id: int, channel_id: int) -> bool:
         """Delete the channel's subscription and whatever it still had queued."""
@@ -90,6 +101,11 @@ class Store:
     async def guild_subscriptions(self, guild_id: int) -> list[Subscription]:
         async with self._db.reading() as conn:
             return await subscription_rows.of_guild(conn, guild_id)
+
+    async def active_subscriptions(self) -> list[Subscription]:
+        """The subscriptions alerts go to now (those whose filter can be read)."""
+        async with self._db.reading() as conn:
+            return await subscription_rows.active(conn)
 
     async def count_subscriptions(self, *, guild_id: int | None = None) -> int:
         async with self._db.reading() as conn:
@@ -180,11 +196,12 @@ class Store:
     async def record_poll(
         self,
         objects: Sequence[TrackedObject],
-        new_events: Sequence[NeocpEvent],
+        recipients: Sequence[tuple[NeocpEvent, Sequence[int]]],
         *,
         at: datetime | None = None,
     ) -> int:
-        """Store a poll's snapshot, its events and a delivery per event and wanting channel.
+        """Store a poll's snapshot, its events, and a delivery per event and subscription id
+        the watcher chose (ids no longer active by now are left out).
 
         One transaction: a crash leaves either the old snapshot (the next poll finds the
         same events again) or everything queued (delivery resumes). Returns the number of
@@ -193,13 +210,14 @@ class Store:
         at = at or _now()
         async with self._db.writing() as conn:
             await snapshot.replace(conn, objects, at=at)
-            if not new_events:
+            if not recipients:
                 return 0
-            active = await subscription_rows.active(conn)
-            recipients = [
-                (event, [s.id for s in active if s.filter.wants(event)]) for event in new_events
+            still_active = await subscription_rows.active_ids(conn)
+            chosen = [
+                (event, [i for i in subscription_ids if i in still_active])
+                for event, subscription_ids in recipients
             ]
-            return await outbox.queue(conn, recipients, at=at)
+            return await outbox.queue(conn, chosen, at=at)
 
     # --- outbox ---------------------------------------------------------------------------
 

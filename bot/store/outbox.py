@@ -100,8 +100,9 @@ async def due(conn: AsyncConnection, *, limit: int) -> Due:
     for row in (await conn.execute(query)).all():
         try:
             neocp_event = NeocpEvent.model_validate_json(row.payload)
+            subscription = subscription_rows.from_row(row)
         except ValidationError:
-            log.exception("delivery %d: its stored event cannot be read; skipping", row.delivery_id)
+            log.exception("delivery %d: what it stored cannot be read; skipping", row.delivery_id)
             unreadable.append(row.delivery_id)
             continue
         found.append(
@@ -113,7 +114,7 @@ async def due(conn: AsyncConnection, *, limit: int) -> Due:
                 created_at=row.queued_at,
                 reason=row.reason,
                 event=neocp_event,
-                subscription=subscription_rows.from_row(row),
+                subscription=subscription,
             )
         )
     return Due(found, unreadable)

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -28,11 +27,15 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-SCHEMA_VERSION = 3
+from bot.neocp.filters import AlertFilter
+
+SCHEMA_VERSION = 4
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -70,11 +73,9 @@ subscriptions = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("guild_id", BigInteger, nullable=False, index=True),
     Column("channel_id", BigInteger, nullable=False, unique=True),
-    Column("min_neo_score", Integer),
-    Column("min_pha_score", Integer),
-    Column("max_vmag", Float),
-    Column("min_rating", Integer),
-    Column("events", String(16), nullable=False),
+    # The subscription's AlertFilter as one JSON document: a new filter field needs no
+    # migration, only a default in the model.
+    Column("filter", Text, nullable=False),
     Column("mention_role_id", BigInteger),
     Column("created_by", BigInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
@@ -155,11 +156,40 @@ async def _add_sites(conn: AsyncConnection) -> None:
     )
 
 
+_V1_FILTER_COLUMNS = ("min_neo_score", "min_pha_score", "max_vmag", "min_rating", "events")
+
+
+async def _filter_as_document(conn: AsyncConnection) -> None:
+    """v1 kept each threshold in a column of its own; v4 keeps the filter as one document."""
+    columns = await conn.run_sync(
+        lambda sync: {column["name"] for column in inspect(sync).get_columns("subscriptions")}
+    )
+    if "filter" in columns:  # a fresh database: the step above created the current table
+        return
+    await conn.execute(text("ALTER TABLE subscriptions ADD COLUMN filter TEXT"))
+    rows = await conn.execute(
+        text(f"SELECT id, {', '.join(_V1_FILTER_COLUMNS)} FROM subscriptions")
+    )
+    for row in rows.mappings().all():
+        document = AlertFilter.model_validate(
+            {name: row[name] for name in _V1_FILTER_COLUMNS}
+        ).to_document()
+        await conn.execute(
+            text("UPDATE subscriptions SET filter = :filter WHERE id = :id"),
+            {"filter": document, "id": row["id"]},
+        )
+    for name in _V1_FILTER_COLUMNS:
+        await conn.execute(text(f"ALTER TABLE subscriptions DROP COLUMN {name}"))
+    if conn.dialect.name == "postgresql":  # SQLite cannot add NOT NULL to a column
+        await conn.execute(text("ALTER TABLE subscriptions ALTER COLUMN filter SET NOT NULL"))
+
+
 # MIGRATIONS[n] turns a database of version n into version n + 1.
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _create_v1,
     _add_followup,
     _add_sites,
+    _filter_as_document,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -5,29 +5,52 @@ Functions take a connection so that the ``Store`` face decides what one transact
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.neocp.filters import AlertFilter, EventSelection
+from bot.errors import InvalidInput
+from bot.neocp.filters import AlertFilter
 from bot.store.engine import inserted_id
 from bot.store.models import NewSubscription, Subscription, SubscriptionState
 from bot.store.schema import deliveries, subscriptions
 
+log = logging.getLogger(__name__)
+
+# /alerts list shows one embed field per subscription, and an embed holds 25.
+MAX_SUBSCRIPTIONS_PER_SERVER = 25
+
+
+class TooManySubscriptions(InvalidInput):
+    """The server has as many alert channels as it may; a new one is refused."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"This server already has {limit} alert channels; `/alerts unsubscribe` one first."
+        )
+        self.limit = limit
+
 
 async def save(
-    conn: AsyncConnection, new: NewSubscription, *, at: datetime
+    conn: AsyncConnection,
+    new: NewSubscription,
+    *,
+    at: datetime,
+    max_per_guild: int | None = MAX_SUBSCRIPTIONS_PER_SERVER,
 ) -> tuple[Subscription, bool]:
     """Create the channel's subscription, or replace its settings (and re-enable it).
 
-    Returns the subscription and whether one existed already.
+    A new channel beyond ``max_per_guild`` raises ``TooManySubscriptions``; replacing an
+    existing one is always allowed. Returns the subscription and whether one existed.
     """
     values: dict[str, Any] = {
         "guild_id": new.guild_id,
         "channel_id": new.channel_id,
-        **_filter_columns(new.filter),
+        "filter": new.filter.to_document(),
         "mention_role_id": new.mention_role_id,
         "created_by": new.created_by,
         "updated_at": at,
@@ -41,6 +64,8 @@ async def save(
         )
     ).scalar_one_or_none()
     if existing is None:
+        if max_per_guild is not None:
+            await _check_room(conn, new.guild_id, max_per_guild)
         result = await conn.execute(insert(subscriptions).values(created_at=at, **values))
         subscription_id = inserted_id(result)
     else:
@@ -52,6 +77,18 @@ async def save(
         await conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id))
     ).one()
     return from_row(row), existing is not None
+
+
+async def _check_room(conn: AsyncConnection, guild_id: int, limit: int) -> None:
+    # FOR UPDATE (PostgreSQL; SQLite ignores it and has the store's write lock) keeps two
+    # subscribes of one server from both taking the last place.
+    taken = (
+        await conn.execute(
+            select(subscriptions.c.id).where(subscriptions.c.guild_id == guild_id).with_for_update()
+        )
+    ).all()
+    if len(taken) >= limit:
+        raise TooManySubscriptions(limit)
 
 
 async def remove(conn: AsyncConnection, guild_id: int, channel_id: int) -> bool:
@@ -80,7 +117,7 @@ async def for_channel(conn: AsyncConnection, guild_id: int, channel_id: int) -> 
             )
         )
     ).first()
-    return None if row is None else from_row(row)
+    return None if row is None else _readable(row)
 
 
 async def of_guild(conn: AsyncConnection, guild_id: int) -> list[Subscription]:
@@ -89,7 +126,14 @@ async def of_guild(conn: AsyncConnection, guild_id: int) -> list[Subscription]:
         .where(subscriptions.c.guild_id == guild_id)
         .order_by(subscriptions.c.id)
     )
-    return [from_row(row) for row in rows]
+    return [subscription for row in rows if (subscription := _readable(row)) is not None]
+
+
+async def active_ids(conn: AsyncConnection) -> set[int]:
+    rows = await conn.execute(
+        select(subscriptions.c.id).where(subscriptions.c.state == SubscriptionState.ACTIVE.value)
+    )
+    return {int(subscription_id) for (subscription_id,) in rows}
 
 
 async def active(conn: AsyncConnection) -> list[Subscription]:
@@ -98,7 +142,7 @@ async def active(conn: AsyncConnection) -> list[Subscription]:
         .where(subscriptions.c.state == SubscriptionState.ACTIVE.value)
         .order_by(subscriptions.c.id)
     )
-    return [from_row(row) for row in rows]
+    return [subscription for row in rows if (subscription := _readable(row)) is not None]
 
 
 async def count(conn: AsyncConnection, *, guild_id: int | None = None) -> int:
@@ -149,28 +193,23 @@ async def forget_stopped(conn: AsyncConnection, before: datetime) -> int:
     return int(forgotten.rowcount or 0)
 
 
-def _filter_columns(alert_filter: AlertFilter) -> dict[str, Any]:
-    return {
-        "min_neo_score": alert_filter.min_neo_score,
-        "min_pha_score": alert_filter.min_pha_score,
-        "max_vmag": alert_filter.max_vmag,
-        "min_rating": alert_filter.min_rating,
-        "events": alert_filter.events.value,
-    }
+def _readable(row: Row[Any]) -> Subscription | None:
+    try:
+        return from_row(row)
+    except ValidationError:
+        # A filter this version cannot honour (written by a newer one, or damaged): that
+        # channel gets nothing rather than more than it asked for; subscribing again fixes it.
+        log.exception("subscription %d: its filter cannot be read; skipping it", row.id)
+        return None
 
 
 def from_row(row: Row[Any]) -> Subscription:
+    """Raises ``ValidationError`` when the stored filter cannot be read."""
     return Subscription(
         id=row.id,
         guild_id=row.guild_id,
         channel_id=row.channel_id,
-        filter=AlertFilter(
-            min_neo_score=row.min_neo_score,
-            min_pha_score=row.min_pha_score,
-            max_vmag=row.max_vmag,
-            min_rating=row.min_rating,
-            events=EventSelection(row.events),
-        ),
+        filter=AlertFilter.from_document(row.filter),
         mention_role_id=row.mention_role_id,
         created_by=row.created_by,
         created_at=row.created_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
-from bot.render.listing import ListOptions
+from bot.neocp.filters import ListOptions
 from bot.render.safe import message_kwargs
 from cogs.scout.answers import Interaction
 from cogs.scout.pager import list_page, with_team_statuses

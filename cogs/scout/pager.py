@@ -16,8 +16,9 @@ import discord
 
 from bot.client import AnsweringButton, send_ephemeral
 from bot.errors import InvalidInput
+from bot.neocp.filters import ListOptions, select_objects
 from bot.render.followup import add_team_lines, page_designations
-from bot.render.listing import ListOptions, list_pages, select_objects
+from bot.render.listing import list_pages
 from bot.render.safe import message_kwargs
 from bot.scout import Summary
 from cogs.followup import team_statuses

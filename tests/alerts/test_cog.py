@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter, EventSelection
-from bot.store import NewSubscription, Store, SubscriptionState
-from cogs.alerts import MAX_SUBSCRIPTIONS_PER_SERVER, Alerts
+from bot.store import MAX_SUBSCRIPTIONS_PER_SERVER, NewSubscription, Store, SubscriptionState
+from cogs.alerts import Alerts
 from tests.alerts.helpers import FakeScout, recorded_summary
 from tests.helpers import make_bot, make_interaction, make_member
 
@@ -149,7 +149,7 @@ async def test_subscribing_here_stores_the_filter_and_answers_privately(
     assert saved.mention_role_id is None
     assert interaction.response.send_message.await_args.kwargs["ephemeral"] is True
     text = answer_text(interaction)
-    assert "<#5001>" in text and "NEO score ≥ 80" in text and "mention no one" in text
+    assert "<#5001>" in text and "NEO ≥ 80" in text and "mention no one" in text
 
 
 async def test_subscribing_another_channel_with_a_role(cog: Alerts, store: Store) -> None:

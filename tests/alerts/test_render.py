@@ -117,7 +117,7 @@ def test_list_shows_filter_mention_and_last_delivery_or_failure() -> None:
     )
     first, second = embed.fields
     assert "active" in str(first.name)
-    assert "<#5001>: NEO score ≥ 80" in str(first.value) and "<@&7001>" in str(first.value)
+    assert "<#5001>: NEO ≥ 80" in str(first.value) and "<@&7001>" in str(first.value)
     assert "last alert: <t:" in str(first.value)
     assert "stopped" in str(second.name) and "Unknown Channel" in str(second.value)
     assert "/alerts subscribe" in str(second.value)

@@ -76,7 +76,8 @@ class Bot:
                 filter=AlertFilter.model_validate(filters),
                 mention_role_id=None,
                 created_by=5,
-            )
+            ),
+            max_per_guild=None,  # some tests fan out to more channels than one server may have
         )
         return saved.id
 

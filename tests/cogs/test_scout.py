@@ -22,7 +22,7 @@ from bot.client import answer_error
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.guilds import REFUSAL
-from bot.render.listing import ListOptions
+from bot.neocp.filters import ListOptions
 from bot.render.reply import embed_problems
 from bot.scout import PLOT_KINDS, EphemerisQuery, ObjectNotFound, ScoutUnavailable
 from bot.scout.errors import UNAVAILABLE_MESSAGE

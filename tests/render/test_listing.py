@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput
-from bot.render.listing import ListOptions, SortKey, list_pages, object_field, select_objects
+from bot.neocp.filters import ListOptions, SortKey, select_objects
+from bot.render.listing import list_pages, object_field
 from bot.render.reply import Reply, embed_problems
 from tests.render.data import empty_object, make_object, summary
 
@@ -36,7 +37,7 @@ class TestOptions:
     def test_the_filters_are_described_in_words(self) -> None:
         options = ListOptions.build(min_neo_score=80, max_vmag=21.5)
         assert options.describe() == "NEO ≥ 80 · V ≤ 21.5"
-        assert ListOptions.build().describe() == "no filter"
+        assert ListOptions.build().describe() == "every object"
 
 
 class TestSelection:

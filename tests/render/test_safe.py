@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.neocp import AlertFilter, EventKind, NeocpEvent
+from bot.neocp.filters import ListOptions, select_objects
 from bot.render import safe
 from bot.render.alerts import alert_embed, subscriptions_embed
 from bot.render.common import fmt_mag, fmt_rating, fmt_score, scout_url
-from bot.render.listing import ListOptions, list_pages, select_objects
+from bot.render.listing import list_pages
 from bot.render.objects import object_embed
 from bot.render.reply import Reply
 from bot.scout.models import ScoutObject

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.neocp import AlertFilter, diff_snapshot, start_tracking
+from collections.abc import Sequence
+
+from bot.neocp import AlertFilter, NeocpEvent, diff_snapshot, start_tracking
+from bot.neocp.filters import recipients
 from bot.store import NewSubscription, Store
 from tests.alerts.helpers import T0, scout_object
 
@@ -24,4 +27,10 @@ async def queue_one_new_event(store: Store, designation: str = "P21new") -> int:
     await store.record_first_poll(start_tracking([scout_object("A")], now=T0), at=T0)
     snapshot = await store.load_snapshot()
     result = diff_snapshot(snapshot.objects, [scout_object("A"), scout_object(designation)], now=T0)
-    return await store.record_poll(result.snapshot, result.events, at=T0)
+    return await store.record_poll(result.snapshot, await chosen(store, result.events), at=T0)
+
+
+async def chosen(store: Store, events: Sequence[NeocpEvent]) -> list[tuple[NeocpEvent, list[int]]]:
+    """Each event with the subscriptions that want it, as the watcher chooses them."""
+    filters = [(s.id, s.filter) for s in await store.active_subscriptions()]
+    return [(event, recipients(event, filters)) for event in events]

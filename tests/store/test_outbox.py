@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.neocp import EventKind, EventSelection, start_tracking
+from bot.neocp import EventKind, EventSelection, diff_snapshot, start_tracking
 from bot.store import (
     DeliveryState,
     Store,
@@ -33,6 +33,26 @@ async def test_a_poll_queues_one_delivery_per_event_and_wanting_channel(store: S
     assert sorted(d.subscription.channel_id for d in due) == [CHANNEL, CHANNEL + 2]
     assert {d.event.kind for d in due} == {EventKind.NEW}
     assert all(d.state is DeliveryState.PENDING and d.nonce is None for d in due)
+
+
+async def test_the_store_queues_for_the_subscriptions_it_is_given_not_by_their_filters(
+    store: Store,
+) -> None:
+    picky, _ = await store.save_subscription(subscription(CHANNEL, min_neo_score=100))
+    everything, _ = await store.save_subscription(subscription(CHANNEL + 1))
+    gone, _ = await store.save_subscription(subscription(CHANNEL + 2))
+    await store.remove_subscription(GUILD, CHANNEL + 2)
+    await store.record_first_poll(start_tracking([scout_object("A")], now=T0), at=T0)
+    snapshot = await store.load_snapshot()
+    result = diff_snapshot(snapshot.objects, [scout_object("A"), scout_object("B")], now=T0)
+    (new,) = result.events
+
+    # The watcher chose the picky channel only (and one unsubscribed since).
+    queued = await store.record_poll(result.snapshot, [(new, [picky.id, gone.id])], at=T0)
+
+    assert queued == 1
+    assert [d.subscription.id for d in await store.due_deliveries()] == [picky.id]
+    assert everything.id not in {d.subscription.id for d in await store.due_deliveries()}
 
 
 async def test_the_outbox_walks_pending_posting_sent(store: Store) -> None:

@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.neocp import AlertFilter, Change, EventKind, EventSelection, NeocpEvent
+from bot.neocp.filters import ListOptions, recipients
 from bot.scout.models import ScoutObject
 from tests.alerts.helpers import T0, scout_object
 
@@ -106,5 +107,26 @@ def test_out_of_range_thresholds_are_refused() -> None:
 
 def test_describe_names_each_threshold_and_the_events() -> None:
     text = AlertFilter(min_neo_score=80, max_vmag=21.5, events=EventSelection.NEW).describe()
-    assert text == "NEO score ≥ 80, V ≤ 21.5; events: new only"
+    assert text == "NEO ≥ 80 · V ≤ 21.5; events: new only"
     assert AlertFilter().describe() == "every object; events: new, updated and removed"
+
+
+def test_the_list_and_the_alerts_describe_thresholds_alike() -> None:
+    listing = ListOptions.build(min_neo_score=80, max_vmag=21.5)
+    alerts = AlertFilter(min_neo_score=80, max_vmag=21.5)
+    assert listing.describe() == "NEO ≥ 80 · V ≤ 21.5"
+    assert alerts.describe() == "NEO ≥ 80 · V ≤ 21.5; events: new, updated and removed"
+    assert listing.filter.admits(scout_object(neoScore=85, Vmag="21.0"))
+
+
+def test_a_filter_round_trips_through_its_stored_document() -> None:
+    alert_filter = AlertFilter(min_pha_score=10, min_rating=1, events=EventSelection.NEW)
+    assert AlertFilter.from_document(alert_filter.to_document()) == alert_filter
+    with pytest.raises(ValidationError):
+        AlertFilter.from_document('{"min_neo_score": 101}')
+
+
+def test_recipients_are_the_subscriptions_whose_filter_wants_the_event() -> None:
+    new = event(EventKind.NEW, scout_object("A", neoScore=90))
+    filters = [(1, AlertFilter(min_neo_score=95)), (2, AlertFilter()), (3, AlertFilter())]
+    assert recipients(new, filters) == [2, 3]

@@ -1,0 +1,88 @@
+"""Databases written by earlier versions open with their data intact."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.neocp import AlertFilter, EventSelection
+from bot.store import Store
+from bot.store.schema import SCHEMA_VERSION
+
+# The subscriptions table as schema version 1 created it: a column per threshold.
+V1_SUBSCRIPTIONS = """
+CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    guild_id BIGINT NOT NULL,
+    channel_id BIGINT NOT NULL UNIQUE,
+    min_neo_score INTEGER,
+    min_pha_score INTEGER,
+    max_vmag FLOAT,
+    min_rating INTEGER,
+    events VARCHAR(16) NOT NULL,
+    mention_role_id BIGINT,
+    created_by BIGINT NOT NULL,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    state VARCHAR(16) NOT NULL,
+    last_failure TEXT,
+    last_failure_at DATETIME,
+    last_delivery_at DATETIME
+)
+"""
+
+
+def write_v1_database(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        db.execute(V1_SUBSCRIPTIONS)
+        rows = [
+            (1, 111, 222, 80, None, 21.5, None, "new+updates", 7001),
+            (2, 111, 223, None, None, None, 2, "all", None),
+        ]
+        db.executemany(
+            "INSERT INTO subscriptions (id, guild_id, channel_id, min_neo_score, "
+            "min_pha_score, max_vmag, min_rating, events, mention_role_id, created_by, "
+            "created_at, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 42, "
+            "'2026-07-01 12:00:00', '2026-07-01 12:00:00', 'active')",
+            rows,
+        )
+
+
+async def test_version_1_thresholds_become_one_filter_document(tmp_path: Path) -> None:
+    write_v1_database(tmp_path / "v1.db")
+
+    store = await Store.open(f"sqlite:///{tmp_path}/v1.db")
+    try:
+        first, second = await store.guild_subscriptions(111)
+    finally:
+        await store.close()
+
+    assert first.filter == AlertFilter(
+        min_neo_score=80, max_vmag=21.5, events=EventSelection.NEW_UPDATES
+    )
+    assert first.mention_role_id == 7001
+    assert second.filter == AlertFilter(min_rating=2)
+    with sqlite3.connect(tmp_path / "v1.db") as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(subscriptions)")}
+        version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    assert "filter" in columns and "min_neo_score" not in columns
+    assert version == (str(SCHEMA_VERSION),)
+
+
+async def test_a_filter_field_added_later_reads_its_default_from_older_documents(
+    tmp_path: Path,
+) -> None:
+    write_v1_database(tmp_path / "v1.db")
+    await (await Store.open(f"sqlite:///{tmp_path}/v1.db")).close()
+    with sqlite3.connect(tmp_path / "v1.db") as db:
+        db.execute("""UPDATE subscriptions SET filter = '{"min_neo_score": 90}' WHERE id = 1""")
+
+    store = await Store.open(f"sqlite:///{tmp_path}/v1.db")
+    try:
+        saved = await store.subscription_for_channel(111, 222)
+    finally:
+        await store.close()
+
+    assert saved is not None and saved.filter == AlertFilter(min_neo_score=90)
