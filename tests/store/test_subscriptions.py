@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bot.neocp import AlertFilter, EventSelection
 from bot.store import (
@@ -15,6 +14,7 @@ from bot.store import (
     SubscriptionState,
     TooManySubscriptions,
 )
+from bot.store.schema import subscriptions
 from tests.store.helpers import CHANNEL, GUILD, queue_one_new_event, subscription
 
 
@@ -76,14 +76,15 @@ async def test_subscribes_racing_for_the_last_place_let_only_one_in(store: Store
 
 
 async def test_a_filter_this_version_cannot_read_stops_that_channel_only(
-    store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     unreadable, _ = await store.save_subscription(subscription(CHANNEL))
     await store.save_subscription(subscription(CHANNEL + 1))
-    with sqlite3.connect(tmp_path / "bot.db") as db:
-        db.execute(
-            "UPDATE subscriptions SET filter = ? WHERE id = ?",
-            ('{"min_neo_score": 80, "a_field_from_the_future": true}', unreadable.id),
+    async with store._db.writing() as conn:
+        await conn.execute(
+            update(subscriptions)
+            .where(subscriptions.c.id == unreadable.id)
+            .values(filter='{"min_neo_score": 80, "a_field_from_the_future": true}')
         )
 
     assert [s.channel_id for s in await store.active_subscriptions()] == [CHANNEL + 1]
