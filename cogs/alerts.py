@@ -57,11 +57,15 @@ class Alerts(commands.Cog):
             self._poll_once
         )
         self.poll_loop.before_loop(self._wait_until_ready)
+        # Posting runs beside polling: a long fan-out never delays the next poll.
+        self.post_loop = tasks.loop(seconds=0)(self.watcher.post_when_due)
+        self.post_loop.before_loop(self._wait_until_ready)
 
     async def cog_load(self) -> None:
         if self.bot.settings.alerts.enabled:
             self.poll_loop.start()
             self.bot.heartbeat.watch_loop("NEOCP watcher", self._poll_loop_problem)
+            self.post_loop.start()
         else:
             log.info("alerts.enabled is false: the NEOCP watcher does not run")
 
@@ -69,6 +73,7 @@ class Alerts(commands.Cog):
         # Stopping mid-cycle loses nothing: the outbox resumes where it stopped.
         self.bot.heartbeat.forget_loop("NEOCP watcher")
         self.poll_loop.cancel()
+        self.post_loop.cancel()
 
     def _poll_loop_problem(self, now: datetime) -> str | None:
         """What the heartbeat reports about the watcher: None while it polls as it should."""
@@ -88,7 +93,7 @@ class Alerts(commands.Cog):
 
     async def _poll_once(self) -> None:
         try:
-            await self.watcher.run_cycle()  # never raises but for cancellation
+            await self.watcher.poll_cycle()  # never raises but for cancellation
         finally:
             self.poll_loop.change_interval(seconds=self.watcher.next_delay())
 

@@ -1,11 +1,13 @@
-"""Posting queued deliveries: outbox first, then post, then mark sent.
+"""Posting the outbox: claim, then post, then mark sent; one message per channel a round.
 
-A delivery is written (``pending``) in the same transaction as the poll that found its
-event. Before sending, its nonce is recorded (``posting``); after Discord answers, it is
-marked ``sent`` with the message id. A crash between the send and the mark leaves it in
-``posting`` with its nonce: the next round first looks for a message already posted with
+A poll queues, in the same transaction as its snapshot, a pending row per channel owed
+events. A round takes each channel's queued rows and sends them as one message: first
+the nonce is recorded on them (``posting``), then the message goes out, then the rows are
+marked ``sent`` with its id. A crash between the send and the mark leaves them in
+``posting`` with their nonce: the next round first looks for a message already posted with
 that nonce, and otherwise resends with the same nonce, which Discord itself refuses to
-post twice for a few minutes (``enforce_nonce``). So nothing is lost and nothing repeats.
+post twice for a few minutes (``enforce_nonce``). So nothing is lost and nothing repeats,
+and a channel never gets more than one message from a round.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from enum import Enum, auto
 from typing import Protocol
 
 from bot.guilds import GuildPolicy
-from bot.store import Delivery, DeliveryState, Store
+from bot.neocp.events import NeocpEvent
+from bot.store import Delivery, DeliveryState, OutboxRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +50,11 @@ class DeliveryFailed(DeliveryError):
 
 
 class AlertSender(Protocol):
-    """Posts one delivery to its channel. The Discord adapter is ``discord_sender``."""
+    """Posts one message of the outbox to its target. The Discord adapter is
+    ``discord_sender``."""
 
     async def send(self, delivery: Delivery, nonce: str) -> int:
-        """Post the alert with this nonce; return the message id.
+        """Post the message with this nonce; return its id.
 
         Raises ``ChannelUnavailable``, ``DeliveryRejected`` or ``DeliveryFailed``.
         """
@@ -62,10 +66,10 @@ class AlertSender(Protocol):
 
 
 class Outcome(Enum):
-    """What became of one delivery this round."""
+    """What became of one message this round."""
 
     SENT = auto()
-    RETRYING = auto()  # kept queued; its channel waits for the next round
+    RETRYING = auto()  # kept queued for the next round
     FAILED = auto()  # given up, the subscription stays
     DISABLED = auto()  # the channel refuses alerts: its subscription was switched off
 
@@ -97,6 +101,9 @@ class DeliveryReport:
                 self.disabled_channels.append(channel_id)
 
 
+TargetKey = tuple[int, int | None]  # channel, thread
+
+
 class Deliverer:
     def __init__(
         self,
@@ -110,60 +117,108 @@ class Deliverer:
         self._sender = sender
         self._policy = policy
         self._clock = clock
+        # Targets that got their message since the last poll: a retry round between two
+        # polls must not send them a second one.
+        self._served: set[TargetKey] = set()
+        self._polled = False
+
+    def new_cycle(self) -> None:
+        """A poll has run: from the next round on, every target may get one message again."""
+        self._polled = True
 
     async def deliver_due(self) -> DeliveryReport:
-        """Try every queued delivery once, oldest first; never raises for one delivery."""
+        """Send each target's queued rows as one message, oldest target first; never raises
+        for one message."""
+        if self._polled:
+            self._polled = False
+            self._served.clear()
         report = DeliveryReport()
-        # After a channel fails, leave its later alerts for the next round so that they
-        # are posted in order and a struggling channel is not hammered.
-        held_back: set[int] = set()
-        async for delivery in self._due(held_back):
-            channel_id = delivery.subscription.channel_id
-            if channel_id in held_back:
+        events: dict[int, NeocpEvent] = {}  # read once a round, however many channels
+        async for rows in self._by_target():
+            delivery = await self._prepare(rows, events)
+            if delivery is None:
                 continue
+            channel_id = delivery.target.channel_id
             try:
                 outcome = await self._deliver_one(delivery)
             except Exception:
                 log.exception(
-                    "delivery %d to channel %d failed unexpectedly", delivery.id, channel_id
+                    "message %d to channel %d failed unexpectedly", delivery.id, channel_id
                 )
-                await self._store.mark_retry(delivery.id, "unexpected error", at=self._clock())
+                await self._store.mark_retry(delivery.row_ids, "unexpected error", at=self._clock())
                 outcome = Outcome.RETRYING
             report.count(outcome, channel_id)
-            if outcome in (Outcome.RETRYING, Outcome.DISABLED):
-                held_back.add(channel_id)
+            if outcome is Outcome.SENT:
+                self._served.add((channel_id, delivery.target.thread_id))
         return report
 
-    async def _due(self, held_back: set[int]) -> AsyncIterator[Delivery]:
-        """Every queued delivery, page after page: the store hands out a page at a time, and
-        an event for 1000 channels must not wait a poll interval for each further page."""
+    async def _by_target(self) -> AsyncIterator[list[OutboxRow]]:
+        """Each target's queued rows, read a page at a time; a target whose rows span pages
+        gets the rest next round (one message a round)."""
+        seen: set[TargetKey] = set(self._served)
+        after_id = 0
         while True:
-            page = [
-                delivery
-                for delivery in await self._store.due_deliveries()
-                if delivery.subscription.channel_id not in held_back
-            ]
-            if not page:
+            # Small pages: reading one is work the event loop does in one stretch.
+            page = await self._store.due_messages(after_id=after_id, limit=100)
+            if page.last_id is None:
                 return
-            for delivery in page:
-                yield delivery
-            # Each delivery of the page is now sent, failed or held back by its channel, so
-            # the next page holds only others: this ends.
+            after_id = page.last_id
+            grouped: dict[TargetKey, list[OutboxRow]] = {}
+            for row in page.rows:
+                key = (row.target.channel_id, row.target.thread_id)
+                if key not in seen:
+                    grouped.setdefault(key, []).append(row)
+            seen.update(grouped)
+            for rows in grouped.values():
+                yield rows
+
+    async def _prepare(
+        self, rows: list[OutboxRow], events: dict[int, NeocpEvent]
+    ) -> Delivery | None:
+        """The one message this round sends to the rows' target: an interrupted one (same
+        nonce) first, else everything pending, claimed with a new nonce."""
+        interrupted = [row for row in rows if row.state is DeliveryState.POSTING]
+        if interrupted:
+            nonce = interrupted[0].nonce
+            chosen = [row for row in interrupted if row.nonce == nonce]
+        else:
+            nonce = None
+            chosen = rows
+        missing = {i for row in chosen for i in row.event_ids if i not in events}
+        if missing:
+            events.update(await self._store.events(missing))
+        found = tuple(events[i] for row in chosen for i in row.event_ids if i in events)
+        first = chosen[0]
+        return Delivery(
+            row_ids=tuple(row.id for row in chosen),
+            state=first.state,
+            nonce=nonce,
+            attempts=max(row.attempts for row in chosen),
+            created_at=min(row.created_at for row in chosen),
+            reason=first.reason,
+            subscription=first.subscription,
+            target=first.target,
+            events=found,
+        )
 
     async def _deliver_one(self, delivery: Delivery) -> Outcome:
         now = self._clock()
         subscription = delivery.subscription
+        channel_id = delivery.target.channel_id
         if not self._policy.allows(subscription.guild_id):
             reason = f"server {subscription.guild_id} is not in discord.allowed_guilds"
-            log.warning("not posting %s: %s", delivery.event.describe(), reason)
-            await self._store.mark_failed(delivery.id, reason, at=now)
+            log.warning("not posting message %d: %s", delivery.id, reason)
+            await self._store.mark_failed(delivery.row_ids, reason, at=now)
             return Outcome.FAILED
         if now - delivery.created_at > MAX_DELIVERY_AGE:
             reason = f"gave up after {delivery.attempts} attempts: {delivery.reason or 'unknown'}"
-            log.warning(
-                "delivery %d to channel %d: %s", delivery.id, subscription.channel_id, reason
-            )
-            await self._store.mark_failed(delivery.id, reason, at=now)
+            log.warning("message %d to channel %d: %s", delivery.id, channel_id, reason)
+            await self._store.mark_failed(delivery.row_ids, reason, at=now)
+            return Outcome.FAILED
+        if not delivery.events:
+            reason = "its stored events cannot be read"
+            log.warning("message %d to channel %d: %s", delivery.id, channel_id, reason)
+            await self._store.mark_failed(delivery.row_ids, reason, at=now)
             return Outcome.FAILED
 
         nonce = delivery.nonce
@@ -172,35 +227,38 @@ class Deliverer:
                 # An earlier send may have reached Discord before we could record it.
                 posted = await self._sender.find_posted(delivery, nonce)
                 if posted is not None:
-                    log.info("delivery %d was already posted as message %d", delivery.id, posted)
-                    await self._store.mark_sent(delivery.id, posted, at=now)
+                    log.info("message %d was already posted as %d", delivery.id, posted)
+                    await self._store.mark_sent(delivery.row_ids, posted, at=now)
                     return Outcome.SENT
             else:
                 nonce = new_nonce()
-                await self._store.mark_posting(delivery.id, nonce, at=now)
+                claimed = await self._store.claim(delivery.row_ids, nonce, at=now)
+                if not claimed:
+                    return Outcome.RETRYING  # taken meanwhile (unsubscribed, disabled)
+                delivery = delivery.model_copy(update={"row_ids": tuple(claimed), "nonce": nonce})
             message_id = await self._sender.send(delivery, nonce)
         except ChannelUnavailable as exc:
             log.warning(
                 "channel %d (server %d) refuses alerts, disabling its subscription: %s",
-                subscription.channel_id,
+                channel_id,
                 subscription.guild_id,
                 exc.reason,
             )
             await self._store.disable_subscription(subscription.id, exc.reason, at=now)
             return Outcome.DISABLED
         except DeliveryRejected as exc:
-            log.warning("delivery %d refused by Discord: %s", delivery.id, exc.reason)
-            await self._store.mark_failed(delivery.id, exc.reason, at=now)
+            log.warning("message %d refused by Discord: %s", delivery.id, exc.reason)
+            await self._store.mark_failed(delivery.row_ids, exc.reason, at=now)
             return Outcome.FAILED
         except DeliveryFailed as exc:
-            log.info("delivery %d will be retried: %s", delivery.id, exc.reason)
-            await self._store.mark_retry(delivery.id, exc.reason, at=now)
+            log.info("message %d will be retried: %s", delivery.id, exc.reason)
+            await self._store.mark_retry(delivery.row_ids, exc.reason, at=now)
             return Outcome.RETRYING
-        await self._store.mark_sent(delivery.id, message_id, at=self._clock())
+        await self._store.mark_sent(delivery.row_ids, message_id, at=self._clock())
         log.info(
-            "posted %s to channel %d (message %d)",
-            delivery.event.describe(),
-            subscription.channel_id,
+            "posted %d events to channel %d (message %d)",
+            len(delivery.events),
+            channel_id,
             message_id,
         )
         return Outcome.SENT

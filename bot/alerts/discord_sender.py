@@ -22,8 +22,9 @@ from bot.alerts.delivery import (
 )
 from bot.followup import ObjectKey
 from bot.guilds import GuildPolicy
-from bot.neocp.events import EventKind, NeocpEvent
-from bot.render.alerts import alert_content, alert_embed, reference_text
+from bot.neocp.events import EventKind
+from bot.render.alerts import alert_content, reference_text
+from bot.render.digest import delivery_embed
 from bot.render.followup import status_view
 from bot.render.safe import clamp_content, clamp_embed
 from bot.store.models import Delivery
@@ -122,10 +123,10 @@ class DiscordSender:
             # within a few minutes with the message it already posted, not a second one.
             message = await channel.send(
                 content=clamp_content(alert_content(role_id)),
-                embed=clamp_embed(alert_embed(delivery.event, reference=nonce)),
+                embed=clamp_embed(delivery_embed(delivery.events, reference=nonce)),
                 allowed_mentions=allowed_mentions_for(role_id),
                 nonce=nonce,
-                view=followup_buttons(delivery.event) or discord.utils.MISSING,
+                view=followup_buttons(delivery) or discord.utils.MISSING,
             )
         return message.id
 
@@ -149,11 +150,13 @@ class DiscordSender:
         return None
 
     async def _channel(self, delivery: Delivery) -> PostableChannel:
+        """The message's target: the subscription's channel, or a thread in it."""
         subscription = delivery.subscription
-        channel: Any = self._client.get_channel(subscription.channel_id)
+        target_id = delivery.target.thread_id or delivery.target.channel_id
+        channel: Any = self._client.get_channel(target_id)
         if channel is None:
             with delivery_errors():
-                channel = await self._client.fetch_channel(subscription.channel_id)
+                channel = await self._client.fetch_channel(target_id)
         if not isinstance(channel, PostableChannel):
             raise ChannelUnavailable("the channel is not one the bot can post in")
         # Trust Discord's idea of the channel's server, not only what the store says.
@@ -169,8 +172,12 @@ class DiscordSender:
         return channel
 
 
-def followup_buttons(event: NeocpEvent) -> discord.ui.View | None:
-    """A new object's alert carries the team's status buttons; other events none."""
+def followup_buttons(delivery: Delivery) -> discord.ui.View | None:
+    """A new object's alert carries the team's status buttons; other events none, and a
+    digest of several events none (its objects' buttons are a `/scout object` away)."""
+    if len(delivery.events) != 1:
+        return None
+    (event,) = delivery.events
     if event.kind is not EventKind.NEW:
         return None
     key = ObjectKey(designation=event.designation, first_seen=event.first_seen)

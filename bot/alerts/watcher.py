@@ -1,12 +1,18 @@
 """The background watcher: poll the Scout summary, diff it, queue and post the events.
 
-One upstream request a cycle, whatever the number of subscriptions. ``run_cycle`` never
-raises (except cancellation): a loop that dies silently would stop every alert, so each
-failure is logged and kept for ``/alerts status`` instead.
+One upstream request a cycle, whatever the number of subscriptions. The snapshot it diffs
+against is kept in memory (read from the store at start, and again after a failed write);
+the store is written only where a poll changed something. Polling and posting run apart:
+``poll_cycle`` queues and wakes ``posting_loop``, so a long fan-out never delays the next
+poll. ``run_cycle`` does both in turn (for tests and tools). None of them raises (except
+cancellation): a loop that dies silently would stop every alert, so each failure is
+logged and kept for ``/alerts status`` instead.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -21,10 +27,10 @@ from bot.guilds import GuildPolicy
 from bot.metrics import Metrics
 from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
 from bot.neocp.events import NeocpEvent, TrackedObject
-from bot.neocp.filters import recipients
+from bot.neocp.filters import AlertFilter, recipients
 from bot.scout.models import ScoutObject, Summary, UnreadableRow
 from bot.scout.parse import DOCUMENTED_VERSION
-from bot.store import Store
+from bot.store import Snapshot, Store
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +44,14 @@ SUPPORTED_SCOUT_VERSIONS = frozenset({DOCUMENTED_VERSION})
 # empty list changes nothing until polls have kept seeing it for this long.
 EMPTY_LIST_CONFIRMATION = timedelta(minutes=10)
 
-# Finished deliveries and old events are kept this long (for /alerts list), then pruned.
+# Finished messages and old events are kept this long (for /alerts list), and no more of
+# them than this many, then pruned a batch each cycle.
 KEEP_HISTORY = timedelta(days=14)
-PRUNE_EVERY = timedelta(hours=6)
+KEEP_MESSAGES = 100_000
+KEEP_EVENTS = 50_000
+PRUNE_BATCH = 2_000
+# A round that left messages to retry is followed by another this long after, poll or not.
+RETRY_AFTER_SECONDS = 30.0
 
 
 class SummarySource(Protocol):
@@ -105,7 +116,9 @@ class AlertWatcher:
         self._clock = clock
         self._rng = rng or random.Random()
         self._deliverer = Deliverer(store, sender, policy, clock=clock)
-        self._last_prune: datetime | None = None
+        self._snapshot: Snapshot | None = None  # None: read it from the store
+        self._work = asyncio.Event()  # set when a poll queued something
+        self._retry_soon = True  # what an earlier run left queued goes out at once
         self._empty_since: datetime | None = None  # first of the current run of empty lists
         self.status = WatcherStatus(
             enabled=settings.enabled, poll_interval_seconds=settings.poll_interval_seconds
@@ -115,32 +128,66 @@ class AlertWatcher:
 
     async def run_cycle(self) -> None:
         """Poll once, then post what is queued (including earlier failures). Never raises."""
+        await self.poll_cycle()
+        await self.deliver_round()
+
+    async def poll_cycle(self) -> None:
+        """Poll once, prune a little, and wake the poster. Never raises."""
         try:
             await self.poll()
         except Exception as exc:
             # The store failing (disk full, database locked): nothing was committed, so
-            # the next cycle finds the same events again.
+            # the next cycle reads the snapshot again and finds the same events again.
+            self._snapshot = None
             log.exception("NEOCP poll failed")
             self._failed(f"internal error while polling: {type(exc).__name__}")
             self._metrics.poll("error")
+        self._deliverer.new_cycle()
+        self._work.set()
         try:
-            report = await self._deliverer.deliver_due()
-            self.status = replace(self.status, last_delivery=report)
-            self._metrics.delivered(sent=report.sent, retried=report.retrying, failed=report.failed)
-            self._metrics.outbox_depth.set((await self._store.outbox_counts()).pending)
-            if report.attempted:
-                log.info(
-                    "alerts: %d posted, %d to retry, %d failed",
-                    report.sent,
-                    report.retrying,
-                    report.failed,
-                )
-        except Exception:
-            log.exception("posting queued alerts failed; they stay queued")
-        try:
-            await self._prune_now_and_then()
+            await self._prune()
         except Exception:
             log.exception("pruning old alert history failed")
+
+    async def deliver_round(self) -> DeliveryReport | None:
+        """Post what is queued: at most one message per channel. Never raises."""
+        try:
+            report = await self._deliverer.deliver_due()
+        except Exception:
+            log.exception("posting queued alerts failed; they stay queued")
+            return None
+        self.status = replace(self.status, last_delivery=report)
+        self._metrics.delivered(sent=report.sent, retried=report.retrying, failed=report.failed)
+        try:
+            self._metrics.outbox_depth.set((await self._store.outbox_counts()).pending)
+        except Exception:
+            log.exception("reading the outbox's depth failed")
+        if report.attempted:
+            log.info(
+                "alerts: %d messages posted, %d to retry, %d failed",
+                report.sent,
+                report.retrying,
+                report.failed,
+            )
+        return report
+
+    async def post_when_due(self) -> None:
+        """Wait for a poll to queue something (or, after a round that left messages to
+        retry, at most ``RETRY_AFTER_SECONDS``), then post. Never raises; the Alerts cog
+        runs it in a loop of its own beside the polls."""
+        if self._retry_soon:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._work.wait(), RETRY_AFTER_SECONDS)
+        else:
+            await self._work.wait()
+        self._work.clear()
+        report = await self.deliver_round()
+        self._retry_soon = report is None or report.retrying > 0
+
+    async def posting_loop(self) -> None:
+        """``post_when_due`` until cancelled."""
+        while True:
+            await self.post_when_due()
 
     def next_delay(self) -> float:
         """Seconds until the next poll: the interval plus a little jitter."""
@@ -172,7 +219,7 @@ class AlertWatcher:
 
         if objects:
             self._empty_since = None
-        snapshot = await self._store.load_snapshot()
+        snapshot = self._snapshot or await self._store.load_snapshot()
         if not snapshot.initialised:
             if not objects:
                 # Recording an empty first list would announce every object of the next
@@ -181,6 +228,7 @@ class AlertWatcher:
                 return
             tracked = start_tracking(objects, now=started)
             await self._store.record_first_poll(tracked, at=started)
+            self._snapshot = Snapshot(initialised=True, objects=tracked)
             log.info("NEOCP watcher started tracking %d objects (nothing posted)", len(tracked))
             self._succeeded(
                 f"first list recorded: {len(tracked)} objects, nothing posted",
@@ -196,16 +244,20 @@ class AlertWatcher:
             )
             log.warning("NEOCP poll: %s", note)
             self._succeeded(note, len(snapshot.objects))
+            self._snapshot = snapshot
             return
         objects = objects + still_listed(snapshot.objects, objects, summary.unreadable)
         result = diff_snapshot(snapshot.objects, objects, now=started)
+        await asyncio.sleep(0)  # a breath for the bot's commands between long steps
+        self._snapshot = None  # until the store has the new one
         queued = await self._store.record_poll(
-            result.snapshot, await self._recipients(result.events), at=started
+            result.changes, await self._recipients(result.events), at=started
         )
+        self._snapshot = Snapshot(initialised=True, objects=result.snapshot)
         for event in result.events:
             log.info("NEOCP event: %s", event.describe())
             self._metrics.event(event.kind.value)
-        note = f"{len(objects)} objects, {len(result.events)} events, {queued} alerts queued"
+        note = f"{len(objects)} objects, {len(result.events)} events, {queued} messages queued"
         if summary.unreadable:
             note += f"; {len(summary.unreadable)} unreadable rows skipped"
         if not objects and snapshot.objects:
@@ -215,11 +267,20 @@ class AlertWatcher:
 
     async def _recipients(self, events: Sequence[NeocpEvent]) -> list[tuple[NeocpEvent, list[int]]]:
         """Each event with the subscriptions whose filter wants it (chosen here, outside the
-        store's transaction, so that a filter may take its time)."""
+        store's transaction, so that a filter may take its time). Channels sharing a filter
+        share its verdict: a thousand default subscriptions cost one check an event."""
         if not events:
             return []
-        filters = [(s.id, s.filter) for s in await self._store.active_subscriptions()]
-        return [(event, recipients(event, filters)) for event in events]
+        alike: dict[AlertFilter, list[int]] = {}
+        for subscription in await self._store.active_subscriptions():
+            alike.setdefault(subscription.filter, []).append(subscription.id)
+        chosen = []
+        for number, event in enumerate(events, start=1):
+            wanting = recipients(event, [(ids, f) for f, ids in alike.items()])
+            chosen.append((event, [i for ids in wanting for i in ids]))
+            if number % 100 == 0:
+                await asyncio.sleep(0)  # let the bot answer commands meanwhile
+        return chosen
 
     def _empty_list_confirmed(self, now: datetime) -> bool:
         if self._empty_since is None:
@@ -251,12 +312,13 @@ class AlertWatcher:
             last_error_at=started,
         )
 
-    async def _prune_now_and_then(self) -> None:
-        now = self._clock()
-        if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
-            return
-        self._last_prune = now
-        removed = await self._store.prune(now - KEEP_HISTORY)
+    async def _prune(self) -> None:
+        removed = await self._store.prune(
+            self._clock() - KEEP_HISTORY,
+            keep_messages=KEEP_MESSAGES,
+            keep_events=KEEP_EVENTS,
+            batch=PRUNE_BATCH,
+        )
         if removed:
             log.info("pruned %d old alert records", removed)
 

@@ -3,7 +3,13 @@
 Pure code: no I/O, no clock (callers pass ``now``), no Discord.
 """
 
-from bot.neocp.diff import DiffResult, detect_changes, diff_snapshot, start_tracking
+from bot.neocp.diff import (
+    DiffResult,
+    SnapshotChanges,
+    detect_changes,
+    diff_snapshot,
+    start_tracking,
+)
 from bot.neocp.events import Change, EventKind, NeocpEvent, TrackedObject
 from bot.neocp.filters import AlertFilter, EventSelection
 
@@ -14,6 +20,7 @@ __all__ = [
     "EventKind",
     "EventSelection",
     "NeocpEvent",
+    "SnapshotChanges",
     "TrackedObject",
     "detect_changes",
     "diff_snapshot",

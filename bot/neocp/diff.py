@@ -92,9 +92,23 @@ def detect_changes(before: ScoutObject, after: ScoutObject) -> tuple[Change, ...
 
 
 @dataclass(frozen=True)
+class SnapshotChanges:
+    """What a poll changed in the snapshot: the store writes only these rows."""
+
+    added: tuple[TrackedObject, ...] = ()
+    changed: tuple[TrackedObject, ...] = ()
+    removed: tuple[TrackedObject, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
 class DiffResult:
-    snapshot: tuple[TrackedObject, ...]  # what to store for the next poll
+    snapshot: tuple[TrackedObject, ...]  # what to diff the next poll against
     events: tuple[NeocpEvent, ...]  # new first, then updated, then removed
+    changes: SnapshotChanges = SnapshotChanges()  # how ``snapshot`` differs from before
 
 
 def start_tracking(current: Sequence[ScoutObject], *, now: datetime) -> tuple[TrackedObject, ...]:
@@ -113,6 +127,9 @@ def diff_snapshot(
     known = {tracked.designation: tracked for tracked in previous}
     listed = unique_objects(current)
     snapshot: list[TrackedObject] = []
+    added: list[TrackedObject] = []
+    changed: list[TrackedObject] = []
+    gone: list[TrackedObject] = []
     new: list[NeocpEvent] = []
     updated: list[NeocpEvent] = []
     removed: list[NeocpEvent] = []
@@ -121,6 +138,7 @@ def diff_snapshot(
         tracked = known.get(obj.designation)
         if tracked is None:
             snapshot.append(_track(obj, now))
+            added.append(snapshot[-1])
             new.append(
                 NeocpEvent(
                     kind=EventKind.NEW,
@@ -131,11 +149,15 @@ def diff_snapshot(
                 )
             )
             continue
+        if obj == tracked.latest and tracked.missing_polls == 0:
+            snapshot.append(tracked)  # the usual case: nothing to diff, nothing to write
+            continue
         changes = detect_changes(tracked.baseline, obj)
         baseline = obj if changes else tracked.baseline
         snapshot.append(
             tracked.model_copy(update={"latest": obj, "baseline": baseline, "missing_polls": 0})
         )
+        changed.append(snapshot[-1])
         if changes:
             updated.append(
                 NeocpEvent(
@@ -156,7 +178,9 @@ def diff_snapshot(
         missing = tracked.missing_polls + 1
         if missing < removal_confirmations:
             snapshot.append(tracked.model_copy(update={"missing_polls": missing}))
+            changed.append(snapshot[-1])
             continue
+        gone.append(tracked)
         removed.append(
             NeocpEvent(
                 kind=EventKind.REMOVED,
@@ -167,7 +191,11 @@ def diff_snapshot(
             )
         )
 
-    return DiffResult(snapshot=tuple(snapshot), events=(*new, *updated, *removed))
+    return DiffResult(
+        snapshot=tuple(snapshot),
+        events=(*new, *updated, *removed),
+        changes=SnapshotChanges(tuple(added), tuple(changed), tuple(gone)),
+    )
 
 
 def unique_objects(current: Sequence[ScoutObject]) -> list[ScoutObject]:

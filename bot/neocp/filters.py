@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -127,8 +128,11 @@ class AlertFilter(ObjectFilter):
         return cls.model_validate_json(document)
 
 
-def recipients(event: NeocpEvent, filters: Iterable[tuple[int, AlertFilter]]) -> list[int]:
-    """The ids (of subscriptions, say) whose filter wants the event, in the order given."""
+Key = TypeVar("Key")
+
+
+def recipients(event: NeocpEvent, filters: Iterable[tuple[Key, AlertFilter]]) -> list[Key]:
+    """The keys (subscription ids, say) whose filter wants the event, in the order given."""
     return [key for key, alert_filter in filters if alert_filter.wants(event)]
 
 

@@ -1,10 +1,10 @@
-"""Subscriptions, the snapshot the watcher diffs against, and the outbox of deliveries.
+"""Subscriptions, the snapshot the watcher diffs against, and the outbox of messages.
 
 ``Store`` is the face the rest of the bot uses: it decides what one transaction holds and
 hands out the typed records of ``bot.store.models``. The SQL lives in one module per thing
 stored (``subscriptions``, ``snapshot``, ``outbox``); ``engine`` opens the database and
 serialises writes. Every write that belongs together runs in one transaction: a poll's
-snapshot, its events and their deliveries are stored together or not at all.
+snapshot changes, its events and the messages they owe are stored together or not at all.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.followup import ObjectKey, StatusRecord, TeamStatus
+from bot.neocp.diff import SnapshotChanges
 from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.sky import Site
 from bot.store import outbox, snapshot, statuses
@@ -24,10 +25,13 @@ from bot.store.models import (
     DeliveryState,
     NewSubscription,
     OutboxCounts,
+    OutboxRow,
     Snapshot,
     Subscription,
     SubscriptionState,
+    Target,
 )
+from bot.store.outbox_methods import OutboxMethods
 from bot.store.sites import StoredSite
 from bot.store.statuses import AlertMessage, PressResult, ThreadClaim, ThreadState
 from bot.store.subscriptions import MAX_SUBSCRIPTIONS_PER_SERVER, TooManySubscriptions
@@ -39,13 +43,16 @@ __all__ = [
     "DeliveryState",
     "NewSubscription",
     "OutboxCounts",
+    "OutboxRow",
     "PressResult",
     "Snapshot",
+    "SnapshotChanges",
     "Store",
     "StoreError",
     "StoredSite",
     "Subscription",
     "SubscriptionState",
+    "Target",
     "ThreadClaim",
     "ThreadState",
     "TooManySubscriptions",
@@ -57,7 +64,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store:
+class Store(OutboxMethods):
     def __init__(self, database: Database) -> None:
         self._db = database
 
@@ -191,92 +198,30 @@ class Store:
     ) -> None:
         """Store the first list seen: from now on, differences from it are events."""
         async with self._db.writing() as conn:
-            await snapshot.replace(conn, objects, at=at or _now(), first=True)
+            await snapshot.replace(conn, objects, at=at or _now())
 
     async def record_poll(
         self,
-        objects: Sequence[TrackedObject],
+        changes: SnapshotChanges,
         recipients: Sequence[tuple[NeocpEvent, Sequence[int]]],
         *,
         at: datetime | None = None,
     ) -> int:
-        """Store a poll's snapshot, its events, and a delivery per event and subscription id
-        the watcher chose (ids no longer active by now are left out).
+        """Store what a poll changed in the snapshot, its events, and a message for each
+        subscription the watcher chose for at least one of them (ids no longer active by
+        now are left out).
 
         One transaction: a crash leaves either the old snapshot (the next poll finds the
         same events again) or everything queued (delivery resumes). Returns the number of
-        deliveries queued.
+        messages queued.
         """
         at = at or _now()
         async with self._db.writing() as conn:
-            await snapshot.replace(conn, objects, at=at)
+            await snapshot.apply(conn, changes)
             if not recipients:
                 return 0
-            still_active = await subscription_rows.active_ids(conn)
-            chosen = [
-                (event, [i for i in subscription_ids if i in still_active])
-                for event, subscription_ids in recipients
-            ]
-            return await outbox.queue(conn, chosen, at=at)
-
-    # --- outbox ---------------------------------------------------------------------------
-
-    async def due_deliveries(self, *, limit: int = 200) -> list[Delivery]:
-        """Queued deliveries of active subscriptions, oldest first (a channel's in order)."""
-        async with self._db.reading() as conn:
-            page = await outbox.due(conn, limit=limit)
-        for delivery_id in page.unreadable:
-            await self.mark_failed(delivery_id, "stored event unreadable")
-        return page.deliveries
-
-    async def mark_posting(
-        self, delivery_id: int, nonce: str, *, at: datetime | None = None
-    ) -> None:
-        """Record the nonce *before* sending, so a resend after a crash reuses it."""
-        async with self._db.writing() as conn:
-            await outbox.update_delivery(
-                conn,
-                delivery_id,
-                at=at or _now(),
-                state=DeliveryState.POSTING.value,
-                nonce=nonce,
-            )
-
-    async def mark_retry(
-        self, delivery_id: int, reason: str, *, at: datetime | None = None
-    ) -> None:
-        """A send failed for a reason that may pass (5xx, a timeout): try again later."""
-        async with self._db.writing() as conn:
-            await outbox.count_failed_attempt(conn, delivery_id, reason, at=at or _now())
-
-    async def mark_sent(
-        self, delivery_id: int, message_id: int, *, at: datetime | None = None
-    ) -> None:
-        async with self._db.writing() as conn:
-            await outbox.finish(
-                conn, delivery_id, DeliveryState.SENT, at=at or _now(), message_id=message_id
-            )
-
-    async def mark_failed(
-        self, delivery_id: int, reason: str, *, at: datetime | None = None
-    ) -> None:
-        """Give up on one delivery (the subscription stays as it is)."""
-        async with self._db.writing() as conn:
-            await outbox.finish(
-                conn, delivery_id, DeliveryState.FAILED, at=at or _now(), reason=reason
-            )
-
-    async def outbox_counts(self) -> OutboxCounts:
-        async with self._db.reading() as conn:
-            return await outbox.counts(conn)
-
-    async def prune(self, before: datetime) -> int:
-        """Forget what is older than ``before``: finished deliveries, their events, and
-        subscriptions stopped since then (their channel gone, or nobody fixed it).
-        Returns the number of rows removed."""
-        async with self._db.writing() as conn:
-            forgotten = await subscription_rows.forget_stopped(conn, before)
-            return forgotten + await outbox.prune(conn, before)
+            channels = await subscription_rows.active_channels(conn)
+            return await outbox.queue(conn, recipients, channels, at=at)
 
     # --- follow-up (bot.store.statuses): every read names its server ------------------------
 

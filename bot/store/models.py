@@ -59,17 +59,46 @@ class DeliveryState(StrEnum):
     FAILED = "failed"  # given up, with the reason
 
 
-class Delivery(_Frozen):
-    """One event for one subscription's channel: a row of the outbox."""
+class Target(_Frozen):
+    """Where a message goes: a channel, or a thread in it."""
+
+    guild_id: int
+    channel_id: int
+    thread_id: int | None = None
+
+
+class OutboxRow(_Frozen):
+    """One queued message of the outbox: a digest of events owed to one target."""
 
     id: int
     state: DeliveryState
     nonce: str | None
     attempts: int
-    created_at: datetime
     reason: str | None
-    event: NeocpEvent
+    created_at: datetime
+    event_ids: tuple[int, ...]
     subscription: Subscription
+    target: Target
+
+
+class Delivery(_Frozen):
+    """What one Discord message carries: the outbox rows it settles and their events, in
+    the order they were found."""
+
+    row_ids: tuple[int, ...]
+    state: DeliveryState
+    nonce: str | None
+    attempts: int
+    created_at: datetime  # of the oldest row
+    reason: str | None
+    subscription: Subscription
+    target: Target
+    events: tuple[NeocpEvent, ...]
+
+    @property
+    def id(self) -> int:
+        """The first row's id, to name the delivery in logs."""
+        return self.row_ids[0]
 
 
 class Snapshot(_Frozen):
@@ -80,6 +109,8 @@ class Snapshot(_Frozen):
 
 
 class OutboxCounts(_Frozen):
+    """Messages of the outbox by state."""
+
     pending: int = 0  # pending or posting
     sent: int = 0
     failed: int = 0

@@ -1,12 +1,16 @@
-"""The ``events`` and ``deliveries`` tables: what was found, and what is owed to which channel.
+"""The ``events``, ``digests`` and ``messages`` tables: what was found, and what is owed to
+which channel.
 
-A delivery goes ``pending`` -> ``posting`` (nonce recorded before the send) -> ``sent`` or
-``failed``; functions take a connection so that a poll's events are queued in the same
-transaction as its snapshot.
+A poll stores each event once, each distinct list of events once (a digest: channels
+whose filters chose the same events share it), and one small row per channel that is
+owed a message. A message goes ``pending`` -> ``posting`` (nonce recorded before the
+send; rows sent together share it) -> ``sent`` or ``failed``. Writes are bulk statements
+whose size follows the changes, and history is pruned a batch at a time.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,146 +23,222 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.neocp.events import NeocpEvent
 from bot.store import subscriptions as subscription_rows
-from bot.store.engine import inserted_id
-from bot.store.models import Delivery, DeliveryState, OutboxCounts, SubscriptionState
-from bot.store.schema import deliveries, events, subscriptions
+from bot.store.models import (
+    DeliveryState,
+    OutboxCounts,
+    OutboxRow,
+    SubscriptionState,
+    Target,
+)
+from bot.store.schema import digests, events, messages, subscriptions
 
 log = logging.getLogger(__name__)
 
 QUEUED = (DeliveryState.PENDING.value, DeliveryState.POSTING.value)
+FINISHED = (DeliveryState.SENT.value, DeliveryState.FAILED.value)
 
 
 @dataclass(frozen=True)
-class Due:
-    """A page of the outbox: the deliveries to try, and those whose event cannot be read."""
+class Page:
+    """A page of the outbox: rows to try, and those whose subscription cannot be read."""
 
-    deliveries: list[Delivery]
+    rows: list[OutboxRow]
     unreadable: list[int]
+    last_id: int | None  # where the next page starts
 
 
 async def queue(
     conn: AsyncConnection,
-    recipients: Iterable[tuple[NeocpEvent, Sequence[int]]],
+    recipients: Sequence[tuple[NeocpEvent, Sequence[int]]],
+    subscription_channels: dict[int, int],
     *,
     at: datetime,
 ) -> int:
-    """Store each event and a pending delivery per subscription id given; returns how many
-    deliveries were queued."""
-    queued = 0
-    for neocp_event, subscription_ids in recipients:
-        result = await conn.execute(
-            insert(events).values(
-                kind=neocp_event.kind.value,
-                designation=neocp_event.designation,
-                first_seen=neocp_event.first_seen,
-                detected_at=neocp_event.detected_at,
-                payload=neocp_event.model_dump_json(by_alias=True),
-            )
-        )
-        event_id = inserted_id(result)
-        rows = [
+    """Store the events, a digest per distinct list of events, and a pending message per
+    subscription (``subscription_channels``: id -> channel) that is owed one. Returns how
+    many messages were queued."""
+    event_ids = await _insert_events(conn, [event for event, _ in recipients])
+    per_subscription: dict[int, list[int]] = {}
+    for event_id, (_, subscription_ids) in zip(event_ids, recipients, strict=True):
+        for subscription_id in subscription_ids:
+            if subscription_id in subscription_channels:
+                per_subscription.setdefault(subscription_id, []).append(event_id)
+    if not per_subscription:
+        return 0
+    # Channels owed the same events share one digest (most share the default filter).
+    lists = {subscription_id: tuple(ids) for subscription_id, ids in per_subscription.items()}
+    distinct = sorted(set(lists.values()))
+    digest_ids = await _insert_rows(
+        conn,
+        digests,
+        [{"event_ids": json.dumps(list(ids)), "created_at": at} for ids in distinct],
+    )
+    digest_of = dict(zip(distinct, digest_ids, strict=True))
+    await conn.execute(
+        insert(messages),
+        [
             {
-                "event_id": event_id,
+                "digest_id": digest_of[ids],
                 "subscription_id": subscription_id,
+                "channel_id": subscription_channels[subscription_id],
+                "thread_id": None,
                 "state": DeliveryState.PENDING.value,
                 "attempts": 0,
-                "created_at": at,
-                "updated_at": at,
             }
-            for subscription_id in subscription_ids
-        ]
-        if rows:
-            await conn.execute(insert(deliveries), rows)
-            queued += len(rows)
-    return queued
+            for subscription_id, ids in lists.items()
+        ],
+    )
+    return len(per_subscription)
 
 
-async def due(conn: AsyncConnection, *, limit: int) -> Due:
-    """Queued deliveries of active subscriptions, oldest first (a channel's in order)."""
+async def _insert_events(conn: AsyncConnection, found: Sequence[NeocpEvent]) -> list[int]:
+    return await _insert_rows(
+        conn,
+        events,
+        [
+            {
+                "kind": event.kind.value,
+                "designation": event.designation,
+                "first_seen": event.first_seen,
+                "detected_at": event.detected_at,
+                "payload": event.model_dump_json(by_alias=True),
+            }
+            for event in found
+        ],
+    )
+
+
+async def _insert_rows(conn: AsyncConnection, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in one statement and return their ids, in order."""
+    if not rows:
+        return []
+    # RETURNING with several rows is what SQLite (3.35+) and PostgreSQL both support;
+    # sort_by_parameter_order keeps the ids in the order of ``rows``.
+    result = await conn.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(row_id) for row_id in result.scalars()]
+
+
+async def due(conn: AsyncConnection, *, after_id: int = 0, limit: int) -> Page:
+    """Queued messages of active subscriptions with ids above ``after_id``, oldest first."""
     query = (
         select(
-            deliveries.c.id.label("delivery_id"),
-            deliveries.c.state.label("delivery_state"),
-            deliveries.c.nonce,
-            deliveries.c.attempts,
-            deliveries.c.reason,
-            deliveries.c.created_at.label("queued_at"),
-            events.c.payload,
+            messages.c.id.label("message_row_id"),
+            messages.c.state.label("message_state"),
+            messages.c.nonce,
+            messages.c.attempts,
+            messages.c.reason,
+            messages.c.thread_id,
+            digests.c.event_ids,
+            digests.c.created_at.label("queued_at"),
             *subscriptions.c,
         )
-        .join(events, events.c.id == deliveries.c.event_id)
-        .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+        .join(digests, digests.c.id == messages.c.digest_id)
+        .join(subscriptions, subscriptions.c.id == messages.c.subscription_id)
         .where(
-            deliveries.c.state.in_(QUEUED),
+            messages.c.id > after_id,
+            messages.c.state.in_(QUEUED),
             subscriptions.c.state == SubscriptionState.ACTIVE.value,
         )
-        .order_by(deliveries.c.id)
+        .order_by(messages.c.id)
         .limit(limit)
     )
-    found: list[Delivery] = []
+    rows: list[OutboxRow] = []
     unreadable: list[int] = []
+    last_id = None
     for row in (await conn.execute(query)).all():
+        last_id = row.message_row_id
         try:
-            neocp_event = NeocpEvent.model_validate_json(row.payload)
             subscription = subscription_rows.from_row(row)
-        except ValidationError:
-            log.exception("delivery %d: what it stored cannot be read; skipping", row.delivery_id)
-            unreadable.append(row.delivery_id)
+            event_ids = tuple(int(i) for i in json.loads(row.event_ids))
+        except (ValidationError, ValueError, TypeError):
+            log.exception("outbox row %d cannot be read; skipping it", row.message_row_id)
+            unreadable.append(row.message_row_id)
             continue
-        found.append(
-            Delivery(
-                id=row.delivery_id,
-                state=DeliveryState(row.delivery_state),
+        rows.append(
+            OutboxRow(
+                id=row.message_row_id,
+                state=DeliveryState(row.message_state),
                 nonce=row.nonce,
                 attempts=row.attempts,
-                created_at=row.queued_at,
                 reason=row.reason,
-                event=neocp_event,
+                created_at=row.queued_at,
+                event_ids=event_ids,
                 subscription=subscription,
+                target=Target(
+                    guild_id=subscription.guild_id,
+                    channel_id=subscription.channel_id,
+                    thread_id=row.thread_id,
+                ),
             )
         )
-    return Due(found, unreadable)
+    return Page(rows, unreadable, last_id)
 
 
-async def update_delivery(
-    conn: AsyncConnection, delivery_id: int, *, at: datetime, **values: Any
-) -> int | None:
-    """Set columns of one delivery; returns its subscription id (None if it is gone)."""
-    result = await conn.execute(
-        update(deliveries)
-        .where(deliveries.c.id == delivery_id)
-        .values(updated_at=at, **values)
-        .returning(deliveries.c.subscription_id)
+async def load_events(conn: AsyncConnection, event_ids: Iterable[int]) -> dict[int, NeocpEvent]:
+    """The stored events by id; one that cannot be read is left out (and logged)."""
+    wanted = sorted(set(event_ids))
+    found: dict[int, NeocpEvent] = {}
+    for start in range(0, len(wanted), 500):  # within every database's parameter limit
+        chunk = wanted[start : start + 500]
+        rows = await conn.execute(
+            select(events.c.id, events.c.payload).where(events.c.id.in_(chunk))
+        )
+        for event_id, payload in rows:
+            try:
+                found[int(event_id)] = NeocpEvent.model_validate_json(payload)
+            except ValidationError:
+                log.exception("event %d cannot be read; leaving it out", event_id)
+    return found
+
+
+async def claim(
+    conn: AsyncConnection, row_ids: Sequence[int], nonce: str, *, at: datetime
+) -> list[int]:
+    """Record the nonce on those rows that are still pending, before anything is sent;
+    returns the rows claimed (all sent as one message with that nonce)."""
+    claimed = await conn.execute(
+        update(messages)
+        .where(messages.c.id.in_(row_ids), messages.c.state == DeliveryState.PENDING.value)
+        .values(state=DeliveryState.POSTING.value, nonce=nonce, updated_at=at)
+        .returning(messages.c.id)
     )
-    found = result.scalar_one_or_none()
-    return None if found is None else int(found)
+    return sorted(int(row_id) for row_id in claimed.scalars())
 
 
 async def count_failed_attempt(
-    conn: AsyncConnection, delivery_id: int, reason: str, *, at: datetime
+    conn: AsyncConnection, row_ids: Sequence[int], reason: str, *, at: datetime
 ) -> None:
-    """A send failed for a reason that may pass: keep it queued, one attempt more."""
-    await update_delivery(
-        conn, delivery_id, at=at, reason=reason, attempts=deliveries.c.attempts + 1
+    """A send failed for a reason that may pass: keep the rows queued, one attempt more."""
+    await conn.execute(
+        update(messages)
+        .where(messages.c.id.in_(row_ids))
+        .values(reason=reason, attempts=messages.c.attempts + 1, updated_at=at)
     )
 
 
 async def finish(
     conn: AsyncConnection,
-    delivery_id: int,
+    row_ids: Sequence[int],
     state: DeliveryState,
     *,
     at: datetime,
     reason: str | None = None,
     message_id: int | None = None,
 ) -> None:
-    """Close one delivery as sent or failed, and note it on its subscription."""
-    values: dict[str, Any] = {"state": state.value, "reason": reason}
+    """Close rows as sent or failed, and note it on their subscription."""
+    values: dict[str, Any] = {"state": state.value, "reason": reason, "updated_at": at}
     if message_id is not None:
         values["message_id"] = message_id
-    subscription_id = await update_delivery(conn, delivery_id, at=at, **values)
-    if subscription_id is not None:
-        failure = None if state is DeliveryState.SENT else reason
+    owners = await conn.execute(
+        update(messages)
+        .where(messages.c.id.in_(row_ids))
+        .values(**values)
+        .returning(messages.c.subscription_id)
+    )
+    failure = None if state is DeliveryState.SENT else reason
+    for subscription_id in set(owners.scalars()):
         await subscription_rows.note_delivery(conn, subscription_id, at=at, failure=failure)
 
 
@@ -167,14 +247,14 @@ async def fail_queued(
 ) -> None:
     """Give up everything a subscription still had queued."""
     await conn.execute(
-        update(deliveries)
-        .where(deliveries.c.subscription_id == subscription_id, deliveries.c.state.in_(QUEUED))
+        update(messages)
+        .where(messages.c.subscription_id == subscription_id, messages.c.state.in_(QUEUED))
         .values(state=DeliveryState.FAILED.value, reason=reason, updated_at=at)
     )
 
 
 async def counts(conn: AsyncConnection) -> OutboxCounts:
-    rows = await conn.execute(select(deliveries.c.state, func.count()).group_by(deliveries.c.state))
+    rows = await conn.execute(select(messages.c.state, func.count()).group_by(messages.c.state))
     by_state = {state: int(count) for state, count in rows}
     return OutboxCounts(
         pending=sum(by_state.get(state, 0) for state in QUEUED),
@@ -183,15 +263,71 @@ async def counts(conn: AsyncConnection) -> OutboxCounts:
     )
 
 
-async def prune(conn: AsyncConnection, before: datetime) -> int:
-    """Forget finished deliveries and unreferenced events older than ``before``."""
-    done = await conn.execute(
-        delete(deliveries).where(
-            deliveries.c.state.not_in(QUEUED), deliveries.c.updated_at < before
+async def prune(
+    conn: AsyncConnection,
+    *,
+    before: datetime,
+    keep_messages: int,
+    keep_events: int,
+    batch: int,
+) -> int:
+    """Forget at most ``batch`` finished messages, digests and events each: those older than
+    ``before`` and those beyond the newest ``keep_*``. Queued ones and what they need stay.
+    Returns the number of rows removed."""
+    removed = 0
+    newest_message = (await conn.execute(select(func.max(messages.c.id)))).scalar() or 0
+    # Only the oldest ``batch`` rows are looked at: each call costs the same, however long
+    # the history, and the history is pruned from its old end.
+    oldest = select(messages.c.id).order_by(messages.c.id).limit(batch).scalar_subquery()
+    old_messages = (
+        select(messages.c.id)
+        .join(digests, digests.c.id == messages.c.digest_id)
+        .where(
+            messages.c.id.in_(oldest),
+            messages.c.state.in_(FINISHED),
+            (digests.c.created_at < before) | (messages.c.id <= newest_message - keep_messages),
         )
     )
-    still_referenced = select(deliveries.c.event_id)
-    old_events = await conn.execute(
-        delete(events).where(events.c.detected_at < before, events.c.id.not_in(still_referenced))
+    ids = list((await conn.execute(old_messages)).scalars())
+    if ids:
+        result = await conn.execute(delete(messages).where(messages.c.id.in_(ids)))
+        removed += int(result.rowcount or 0)
+    # Digests are used by messages only; every digest older than the oldest message's is
+    # unused.
+    oldest_used = select(func.min(messages.c.digest_id)).scalar_subquery()
+    unused = (
+        select(digests.c.id)
+        .where((digests.c.id < oldest_used) | ~select(messages.c.id).exists())
+        .order_by(digests.c.id)
+        .limit(batch)
     )
-    return int(done.rowcount or 0) + int(old_events.rowcount or 0)
+    ids = list((await conn.execute(unused)).scalars())
+    if ids:
+        result = await conn.execute(delete(digests).where(digests.c.id.in_(ids)))
+        removed += int(result.rowcount or 0)
+    removed += await _prune_events(conn, before=before, keep=keep_events, batch=batch)
+    return removed
+
+
+async def _prune_events(conn: AsyncConnection, *, before: datetime, keep: int, batch: int) -> int:
+    # Digests name their events in a JSON list, which no foreign key can guard: keep every
+    # event from the oldest one a remaining digest names.
+    oldest_poll = select(func.min(digests.c.created_at)).scalar_subquery()
+    lists = await conn.execute(
+        select(digests.c.event_ids).where(digests.c.created_at == oldest_poll)
+    )
+    still_needed = min((min(json.loads(ids), default=0) for ids in lists.scalars()), default=None)
+    newest = (await conn.execute(select(func.max(events.c.id)))).scalar() or 0
+    condition = (events.c.detected_at < before) | (events.c.id <= newest - keep)
+    if still_needed is not None:
+        condition = condition & (events.c.id < still_needed)
+    ids = list(
+        (
+            await conn.execute(
+                select(events.c.id).where(condition).order_by(events.c.id).limit(batch)
+            )
+        ).scalars()
+    )
+    if not ids:
+        return 0
+    return int((await conn.execute(delete(events).where(events.c.id.in_(ids)))).rowcount or 0)

@@ -26,7 +26,6 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
-    UniqueConstraint,
     inspect,
     select,
     text,
@@ -35,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.neocp.filters import AlertFilter
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -109,28 +108,46 @@ events = Table(
     Column("payload", Text, nullable=False),  # NeocpEvent JSON
 )
 
-# The outbox: one row per event and subscription, written in the same transaction as the
-# snapshot it comes from, so an event is either fully queued or not at all.
-deliveries = Table(
-    "deliveries",
+# A poll's events as one channel receives them: the event ids, in order, as a JSON list.
+# Channels whose filters chose the same events share one digest.
+digests = Table(
+    "digests",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("event_id", Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    Column("event_ids", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+)
+
+# The outbox: one row per message owed to a channel (or a thread in it), written in the
+# same transaction as the snapshot it comes from. Rows of one channel that are sent
+# together as one Discord message share a nonce.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "digest_id",
+        Integer,
+        ForeignKey("digests.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column(
         "subscription_id",
         Integer,
         ForeignKey("subscriptions.id", ondelete="CASCADE"),
         nullable=False,
+        index=True,
     ),
+    Column("channel_id", BigInteger, nullable=False),
+    Column("thread_id", BigInteger),  # post in this thread of the channel instead
     Column("state", String(16), nullable=False),
-    Column("nonce", String(32)),
+    Column("nonce", String(32), index=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("message_id", BigInteger),
     Column("reason", Text),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("updated_at", UtcDateTime, nullable=False),
-    UniqueConstraint("event_id", "subscription_id"),
-    Index("ix_deliveries_state", "state"),
+    Column("updated_at", UtcDateTime),  # None until the first attempt
+    Index("ix_messages_state", "state"),
 )
 
 
@@ -184,12 +201,57 @@ async def _filter_as_document(conn: AsyncConnection) -> None:
         await conn.execute(text("ALTER TABLE subscriptions ALTER COLUMN filter SET NOT NULL"))
 
 
+async def _digest_outbox(conn: AsyncConnection) -> None:
+    """v4 queued a row per event and channel; v5 queues a message per channel. Whatever was
+    still queued becomes a message of its own, keeping its state and nonce."""
+    await conn.run_sync(
+        lambda sync: metadata.create_all(sync, tables=[digests, messages], checkfirst=True)
+    )
+    tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    if "deliveries" not in tables:  # a fresh database
+        return
+    queued = await conn.execute(
+        text(
+            "SELECT d.id, d.event_id, d.subscription_id, s.channel_id, d.state, d.nonce, "
+            "d.attempts, d.reason, d.created_at FROM deliveries d "
+            "JOIN subscriptions s ON s.id = d.subscription_id "
+            "WHERE d.state IN ('pending', 'posting') ORDER BY d.id"
+        )
+    )
+    for row in queued.mappings().all():
+        created = await conn.execute(
+            digests.insert().values(
+                event_ids=f"[{row['event_id']}]", created_at=_aware(row["created_at"])
+            )
+        )
+        assert created.inserted_primary_key is not None
+        await conn.execute(
+            messages.insert().values(
+                digest_id=created.inserted_primary_key[0],
+                subscription_id=row["subscription_id"],
+                channel_id=row["channel_id"],
+                state=row["state"],
+                nonce=row["nonce"],
+                attempts=row["attempts"],
+                reason=row["reason"],
+            )
+        )
+    await conn.execute(text("DROP TABLE deliveries"))
+
+
+def _aware(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite hands raw text back to text() queries
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 # MIGRATIONS[n] turns a database of version n into version n + 1.
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _create_v1,
     _add_followup,
     _add_sites,
     _filter_as_document,
+    _digest_outbox,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

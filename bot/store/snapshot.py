@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.neocp.diff import SnapshotChanges
 from bot.neocp.events import TrackedObject
 from bot.scout.models import ScoutObject
 from bot.store.models import Snapshot
@@ -29,24 +30,63 @@ async def load(conn: AsyncConnection) -> Snapshot:
     return Snapshot(initialised=initialised, objects=tuple(objects))
 
 
-async def replace(
-    conn: AsyncConnection, objects: Iterable[TrackedObject], *, at: datetime, first: bool = False
-) -> None:
-    """Make ``objects`` the snapshot; ``first`` marks the list the watcher starts from."""
+async def replace(conn: AsyncConnection, objects: Iterable[TrackedObject], *, at: datetime) -> None:
+    """Make ``objects`` the snapshot: the first list, which the watcher starts from."""
     await conn.execute(delete(snapshot_objects))
-    rows = [
-        {
-            "designation": tracked.designation,
-            "first_seen": tracked.first_seen,
-            "latest": tracked.latest.model_dump_json(by_alias=True),
-            "baseline": tracked.baseline.model_dump_json(by_alias=True),
-            "missing_polls": tracked.missing_polls,
-        }
-        for tracked in objects
-    ]
+    rows = [_row(tracked) for tracked in objects]
     if rows:
         await conn.execute(insert(snapshot_objects), rows)
-    await _set_meta(conn, _INITIALISED_KEY, at.isoformat(), keep_existing=not first)
+    await _set_meta(conn, _INITIALISED_KEY, at.isoformat())
+
+
+async def apply(conn: AsyncConnection, changes: SnapshotChanges) -> None:
+    """Write only what a poll changed: new rows, changed rows, removed rows."""
+    if changes.added:
+        await conn.execute(insert(snapshot_objects), [_row(t) for t in changes.added])
+    if changes.changed:
+        await conn.execute(
+            update(snapshot_objects)
+            .where(
+                snapshot_objects.c.designation == bindparam("key_designation"),
+                snapshot_objects.c.first_seen == bindparam("key_first_seen"),
+            )
+            .values(
+                latest=bindparam("latest"),
+                baseline=bindparam("baseline"),
+                missing_polls=bindparam("missing_polls"),
+            ),
+            [_keyed(_row(t)) for t in changes.changed],
+        )
+    if changes.removed:
+        await conn.execute(
+            delete(snapshot_objects).where(
+                snapshot_objects.c.designation == bindparam("key_designation"),
+                snapshot_objects.c.first_seen == bindparam("key_first_seen"),
+            ),
+            [
+                {"key_designation": t.designation, "key_first_seen": t.first_seen}
+                for t in changes.removed
+            ],
+        )
+
+
+def _row(tracked: TrackedObject) -> dict[str, Any]:
+    return {
+        "designation": tracked.designation,
+        "first_seen": tracked.first_seen,
+        "latest": tracked.latest.model_dump_json(by_alias=True),
+        "baseline": tracked.baseline.model_dump_json(by_alias=True),
+        "missing_polls": tracked.missing_polls,
+    }
+
+
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    # Bound parameters may not share a column's name in an UPDATE's WHERE.
+    return {
+        "key_designation": row.pop("designation"),
+        "key_first_seen": row.pop("first_seen"),
+        **row,
+    }
 
 
 def _tracked(row: Row[Any]) -> TrackedObject | None:

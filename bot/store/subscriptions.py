@@ -5,6 +5,7 @@ Functions take a connection so that the ``Store`` face decides what one transact
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from bot.errors import InvalidInput
 from bot.neocp.filters import AlertFilter
 from bot.store.engine import inserted_id
 from bot.store.models import NewSubscription, Subscription, SubscriptionState
-from bot.store.schema import deliveries, subscriptions
+from bot.store.schema import messages, subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ async def remove(conn: AsyncConnection, guild_id: int, channel_id: int) -> bool:
     ).scalar_one_or_none()
     if found is None:
         return False
-    await conn.execute(delete(deliveries).where(deliveries.c.subscription_id == found))
+    await conn.execute(delete(messages).where(messages.c.subscription_id == found))
     await conn.execute(delete(subscriptions).where(subscriptions.c.id == found))
     return True
 
@@ -129,11 +130,14 @@ async def of_guild(conn: AsyncConnection, guild_id: int) -> list[Subscription]:
     return [subscription for row in rows if (subscription := _readable(row)) is not None]
 
 
-async def active_ids(conn: AsyncConnection) -> set[int]:
+async def active_channels(conn: AsyncConnection) -> dict[int, int]:
+    """Active subscription id -> its channel."""
     rows = await conn.execute(
-        select(subscriptions.c.id).where(subscriptions.c.state == SubscriptionState.ACTIVE.value)
+        select(subscriptions.c.id, subscriptions.c.channel_id).where(
+            subscriptions.c.state == SubscriptionState.ACTIVE.value
+        )
     )
-    return {int(subscription_id) for (subscription_id,) in rows}
+    return {int(subscription_id): int(channel_id) for subscription_id, channel_id in rows}
 
 
 async def active(conn: AsyncConnection) -> list[Subscription]:
@@ -188,9 +192,15 @@ async def forget_stopped(conn: AsyncConnection, before: datetime) -> int:
         subscriptions.c.state == SubscriptionState.DISABLED.value,
         subscriptions.c.updated_at < before,
     )
-    await conn.execute(delete(deliveries).where(deliveries.c.subscription_id.in_(stopped)))
+    await conn.execute(delete(messages).where(messages.c.subscription_id.in_(stopped)))
     forgotten = await conn.execute(delete(subscriptions).where(subscriptions.c.id.in_(stopped)))
     return int(forgotten.rowcount or 0)
+
+
+@functools.lru_cache(maxsize=1024)
+def _filter(document: str) -> AlertFilter:
+    # Most channels share a handful of filters; each document is read once.
+    return AlertFilter.from_document(document)
 
 
 def _readable(row: Row[Any]) -> Subscription | None:
@@ -209,7 +219,7 @@ def from_row(row: Row[Any]) -> Subscription:
         id=row.id,
         guild_id=row.guild_id,
         channel_id=row.channel_id,
-        filter=AlertFilter.from_document(row.filter),
+        filter=_filter(row.filter),
         mention_role_id=row.mention_role_id,
         created_by=row.created_by,
         created_at=row.created_at,

@@ -59,10 +59,10 @@ class FakeScout:
 class Posted:
     message_id: int
     channel_id: int
-    designation: str
-    kind: str
+    events: list[tuple[str, str]]  # (kind, designation), as found
     nonce: str
     mention_role_id: int | None
+    thread_id: int | None = None
 
 
 @dataclass
@@ -80,7 +80,7 @@ class FakeSender:
 
     async def send(self, delivery: Delivery, nonce: str) -> int:
         self.send_calls += 1
-        channel_id = delivery.subscription.channel_id
+        channel_id = delivery.target.channel_id
         queued = self.failures.get(channel_id)
         if queued:
             error = queued[0]
@@ -93,10 +93,10 @@ class FakeSender:
         message = Posted(
             message_id=1000 + len(self.messages),
             channel_id=channel_id,
-            designation=delivery.event.designation,
-            kind=delivery.event.kind.value,
+            events=[(event.kind.value, event.designation) for event in delivery.events],
             nonce=nonce,
             mention_role_id=delivery.subscription.mention_role_id,
+            thread_id=delivery.target.thread_id,
         )
         self.messages.append(message)
         return message.message_id
@@ -107,11 +107,16 @@ class FakeSender:
         return next((m.message_id for m in self.messages if m.nonce == nonce), None)
 
     def posted(self, channel_id: int | None = None) -> list[tuple[str, str]]:
+        """Every event posted (to one channel), message after message."""
         return [
-            (m.kind, m.designation)
+            event
             for m in self.messages
             if channel_id is None or m.channel_id == channel_id
+            for event in m.events
         ]
+
+    def messages_to(self, channel_id: int) -> list[Posted]:
+        return [m for m in self.messages if m.channel_id == channel_id]
 
 
 class Clock:

@@ -18,7 +18,7 @@ from bot.alerts.discord_sender import (
 )
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter, EventKind, NeocpEvent
-from bot.store import Delivery, DeliveryState, Subscription, SubscriptionState
+from bot.store import Delivery, DeliveryState, Subscription, SubscriptionState, Target
 from tests.alerts.helpers import T0, scout_object
 
 GUILD, CHANNEL, ROLE, BOT_USER = 111, 5001, 7001, 999
@@ -32,18 +32,21 @@ def http_error(kind: type[discord.HTTPException], status: int, code: int = 0) ->
 
 def delivery(role_id: int | None = None) -> Delivery:
     return Delivery(
-        id=1,
+        row_ids=(1,),
         state=DeliveryState.PENDING,
         nonce=None,
         attempts=0,
         created_at=T0,
         reason=None,
-        event=NeocpEvent(
-            kind=EventKind.NEW,
-            designation="P21abcd",
-            first_seen=T0,
-            detected_at=T0,
-            object=scout_object(),
+        target=Target(guild_id=GUILD, channel_id=CHANNEL),
+        events=(
+            NeocpEvent(
+                kind=EventKind.NEW,
+                designation="P21abcd",
+                first_seen=T0,
+                detected_at=T0,
+                object=scout_object(),
+            ),
         ),
         subscription=Subscription(
             id=1,

@@ -288,6 +288,8 @@ async def test_a_server_error_is_retried_in_order_next_cycle(bot: Bot) -> None:
     bot.scout.then(summary_of([A, B, C, scout_object("P21dddd")]))
     await bot.cycle()
     assert bot.sender.messages == []
+    await bot.cycle()  # the failed message first: one message a cycle
+    assert bot.sender.posted() == [("new", "P21cccc")]
     await bot.cycle()
     assert bot.sender.posted() == [("new", "P21cccc"), ("new", "P21dddd")]
     assert bot.store is not None
@@ -336,7 +338,7 @@ async def test_a_crash_after_queueing_but_before_posting_posts_once_after_restar
 ) -> None:
     await start_with_one_new_event(bot)
     assert bot.store is not None
-    bot.store.mark_posting = crash_once(bot.store.mark_posting)  # type: ignore[method-assign]
+    bot.store.claim = crash_once(bot.store.claim)  # type: ignore[method-assign]
     with pytest.raises(SimulatedCrash):
         await bot.cycle()
     assert bot.sender.messages == []
@@ -384,7 +386,7 @@ async def test_a_posting_delivery_is_kept_with_its_nonce_across_a_retry(bot: Bot
     await start_with_one_new_event(bot)
     await bot.cycle()
     assert bot.store is not None
-    (delivery,) = await bot.store.due_deliveries()
+    (delivery,) = (await bot.store.due_messages()).rows
     assert delivery.state is DeliveryState.POSTING and delivery.nonce is not None
     first_nonce = delivery.nonce
     await bot.cycle()

@@ -140,12 +140,17 @@ async def test_a_new_object_is_posted_to_every_channel_whose_filter_it_passes(
     fake_scout.add("P99neo1", neoScore=98, phaScore=12, rating=1, nObs=5)
     fake_scout.add("P99dim1", neoScore=10, phaScore=0)  # below #neo-alerts' min_neo_score
     [alert] = await fake_discord.wait_channel_messages(ALERTS, 1)
-    follow_up = await fake_discord.wait_channel_messages(FOLLOW_UP, 2)
+    await fake_discord.wait_for(
+        lambda: all(posts_about(fake_discord, FOLLOW_UP, d) for d in ("P99neo1", "P99dim1")),
+        "both objects in #follow-up",
+    )
+    follow_up = fake_discord.channel_messages(FOLLOW_UP)
     assert "P99neo1" in alert.text
     assert posts_about(fake_discord, ALERTS, "P99dim1") == []
     role = world.team.role(WATCHERS_ROLE)
     assert f"<@&{role.id}>" not in alert.content, "alerts mention no one unless asked"
     assert not (alert.allowed_mentions or {}).get("roles")
+    # Found in one poll (or two): each object is in exactly one message.
     assert sorted(d for d in ("P99neo1", "P99dim1") for m in follow_up if d in m.text) == [
         "P99dim1",
         "P99neo1",
@@ -200,20 +205,28 @@ async def test_a_crash_while_posting_repeats_nothing_and_loses_nothing(
     bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
 ) -> None:
     # Discord takes the post to #neo-alerts, but the bot dies before hearing back.
+    # Three new objects in one poll: one digest per channel, the kill -9 in the middle of
+    # the fan-out (the first channel's post reached Discord, the second's never left).
     held = fake_discord.hold(f"POST /channels/{ALERTS}/messages")
+    follow_up_before = len(fake_discord.channel_messages(FOLLOW_UP))
     fake_scout.add("P99crsh", neoScore=99)
-    await fake_discord.wait_for(lambda: held.hits == 1, "the alert to reach Discord")
+    fake_scout.add("P99crs2", neoScore=97)
+    fake_scout.add("P99crs3", neoScore=95)
+    await fake_discord.wait_for(lambda: held.hits == 1, "the digest to reach Discord")
     await bot.crash()
     held.released.set()
 
     await bot.start()
-    await fake_discord.wait_channel_messages(FOLLOW_UP, 1)
     await fake_discord.wait_for(
-        lambda: posts_about(fake_discord, FOLLOW_UP, "P99crsh"), "the alert #follow-up had not got"
+        lambda: posts_about(fake_discord, FOLLOW_UP, "P99crsh"), "the digest #follow-up had not got"
     )
     await full_polls(fake_scout, 2)
-    assert len(posts_about(fake_discord, ALERTS, "P99crsh")) == 1
-    assert len(posts_about(fake_discord, FOLLOW_UP, "P99crsh")) == 1
+    for channel in (ALERTS, FOLLOW_UP):
+        for designation in ("P99crsh", "P99crs2", "P99crs3"):
+            assert len(posts_about(fake_discord, channel, designation)) == 1, (
+                f"{designation} in {channel}"
+            )
+    assert len(fake_discord.channel_messages(FOLLOW_UP)) == follow_up_before + 1  # one digest
 
 
 async def test_a_restart_does_not_repost_what_was_posted(

@@ -27,7 +27,7 @@ async def queue_one_new_event(store: Store, designation: str = "P21new") -> int:
     await store.record_first_poll(start_tracking([scout_object("A")], now=T0), at=T0)
     snapshot = await store.load_snapshot()
     result = diff_snapshot(snapshot.objects, [scout_object("A"), scout_object(designation)], now=T0)
-    return await store.record_poll(result.snapshot, await chosen(store, result.events), at=T0)
+    return await store.record_poll(result.changes, await chosen(store, result.events), at=T0)
 
 
 async def chosen(store: Store, events: Sequence[NeocpEvent]) -> list[tuple[NeocpEvent, list[int]]]:

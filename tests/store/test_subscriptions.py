@@ -47,7 +47,7 @@ async def test_unsubscribing_removes_the_subscription_and_its_queue(store: Store
     await queue_one_new_event(store)
     assert await store.remove_subscription(GUILD, CHANNEL)
     assert not await store.remove_subscription(GUILD, CHANNEL)
-    assert await store.due_deliveries() == []
+    assert (await store.due_messages()).rows == []
 
 
 async def test_a_server_at_its_quota_may_replace_but_not_add(store: Store) -> None:
