@@ -81,9 +81,16 @@ async def open_database(url: str) -> Database:
     except schema.SchemaTooNew as exc:
         await engine.dispose()
         raise StoreError(str(exc)) from None
+    except schema.NotOurDatabase as exc:
+        await engine.dispose()
+        raise StoreError(f"refusing the database {safe_url(target)}: {exc}") from None
     except (SQLAlchemyError, OSError) as exc:
         await engine.dispose()
-        raise StoreError(f"cannot open the database {safe_url(target)}: {exc}") from exc
+        raise StoreError(
+            f"cannot open the database {safe_url(target)}: {database_error(exc)}"
+        ) from None
+    if _sqlite_path(target) is not None:
+        await _use_wal(engine)
     if found < schema.SCHEMA_VERSION:
         log.info(
             "database %s: schema version %d -> %d",
@@ -127,9 +134,25 @@ def _make_engine(database: DatabaseTarget) -> AsyncEngine:
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        if path is not None:
-            # Readers (commands) need not wait for the watcher's writes.
-            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     return engine
+
+
+async def _use_wal(engine: AsyncEngine) -> None:
+    """Readers (commands) need not wait for the watcher's writes. Set once the database
+    is known to be ours (WAL is kept in the file), never on another application's."""
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("database: could not switch to WAL (%s); going on without", database_error(exc))
+
+
+def database_error(exc: BaseException) -> str:
+    """The driver's own words, on one line: without SQLAlchemy's statement, parameters and
+    "Background on this error at: https://sqlalche.me/..." link."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    text = text.split("\n(Background on this error", 1)[0]
+    return " ".join(text.split()) or type(exc).__name__

@@ -260,11 +260,38 @@ class SchemaTooNew(RuntimeError):
     """The database was written by a newer scout-bot; refuse rather than damage it."""
 
 
-async def migrate(conn: AsyncConnection) -> int:
-    """Bring the schema up to date; returns the version found before migrating."""
-    await conn.run_sync(lambda sync: meta.create(sync, checkfirst=True))
+class NotOurDatabase(RuntimeError):
+    """The database has tables but no scout-bot schema version: another application's.
+    Refused before anything is written to it."""
+
+
+async def _check_ours(conn: AsyncConnection) -> None:
+    tables = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+    if not tables - {meta.name}:
+        return  # empty (a first start), or our own meta table alone
+    if meta.name in tables and await _version(conn) is not None:
+        return
+    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    raise NotOurDatabase(
+        f"it has tables ({shown}) but no scout-bot schema version, so it belongs to "
+        "another application (or a first start was cut short); it was left untouched: "
+        "point database.url at a new file or an empty database"
+    )
+
+
+async def _version(conn: AsyncConnection) -> int | None:
     row = (await conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))).first()
-    found = int(row[0]) if row else 0
+    return int(row[0]) if row else None
+
+
+async def migrate(conn: AsyncConnection) -> int:
+    """Bring the schema up to date; returns the version found before migrating.
+
+    A database with tables but no schema version is refused before anything is written.
+    """
+    await _check_ours(conn)
+    await conn.run_sync(lambda sync: meta.create(sync, checkfirst=True))
+    found = await _version(conn) or 0
     if found > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"the database has schema version {found}, newer than this scout-bot "
