@@ -17,12 +17,15 @@ from discord.ext import commands, tasks
 from pydantic import ValidationError
 
 from bot.alerts.discord_sender import DiscordSender, missing_permissions
+from bot.alerts.followup_delivery import AlertFollowup
+from bot.alerts.threads import missing_thread_permissions
 from bot.alerts.watcher import AlertWatcher
 from bot.client import ScoutBot
 from bot.errors import InvalidInput
 from bot.health import SCOUT
 from bot.neocp import AlertFilter, EventSelection
 from bot.render.alerts import (
+    followup_message,
     preview_embed,
     status_embed,
     subscribed_message,
@@ -48,7 +51,7 @@ class Alerts(commands.Cog):
         self.watcher = AlertWatcher(
             source=bot.scout.background(),
             store=store,
-            sender=DiscordSender(bot, bot.guild_policy),
+            sender=DiscordSender(bot, bot.guild_policy, followup=AlertFollowup(bot, store)),
             policy=bot.guild_policy,
             settings=bot.settings.alerts,
             metrics=bot.metrics,
@@ -108,6 +111,8 @@ class Alerts(commands.Cog):
         min_rating="Only objects with an impact rating at least this (0-4)",
         events="Which events to post (default: all)",
         mention="A role to mention in each alert (default: no one)",
+        threads="A thread per new object for its updates and follow-up (default: true)",
+        followup_role="Only this role may press the follow-up buttons (default: everyone here)",
     )
     @app_commands.checks.has_permissions(manage_channels=True)
     async def subscribe(
@@ -120,6 +125,8 @@ class Alerts(commands.Cog):
         min_rating: app_commands.Range[int, 0, 4] | None = None,
         events: EventsChoice = "all",
         mention: discord.Role | None = None,
+        threads: bool = True,
+        followup_role: discord.Role | None = None,
     ) -> None:
         target = _target_channel(interaction, channel)
         _require_manage_channels(interaction, target)
@@ -152,6 +159,12 @@ class Alerts(commands.Cog):
                 created_by=interaction.user.id,
             )
         )
+        await self.store.save_channel_followup(
+            guild_id=target.guild.id,
+            channel_id=target.id,
+            threads=threads,
+            press_role_id=None if followup_role is None else followup_role.id,
+        )
         log.info(
             "user %d subscribed channel %d (server %d): %s",
             interaction.user.id,
@@ -167,6 +180,12 @@ class Alerts(commands.Cog):
                 replaced=replaced,
                 enabled=self.bot.settings.alerts.enabled,
                 can_read_history=target.permissions_for(me).read_message_history,
+            )
+            + "\n"
+            + followup_message(
+                threads,
+                None if followup_role is None else followup_role.mention,
+                missing=missing_thread_permissions(target.permissions_for(me)) if threads else [],
             ),
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),

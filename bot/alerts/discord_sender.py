@@ -20,6 +20,8 @@ from bot.alerts.delivery import (
     DeliveryFailed,
     DeliveryRejected,
 )
+from bot.alerts.followup_delivery import AlertFollowup
+from bot.alerts.threads import ThreadLookupFailed
 from bot.followup import ObjectKey
 from bot.guilds import GuildPolicy
 from bot.neocp.events import EventKind
@@ -44,6 +46,10 @@ REQUIRED_PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("embed_links", "Embed Links"),
 )
 MENTION_PERMISSION = ("mention_everyone", "Mention @everyone, @here and All Roles")
+
+# The channel line of a significant update carries the delivery's nonce and this mark, so
+# that a resend after a crash is refused by Discord as the thread post is.
+LINE_NONCE_SUFFIX = "L"
 
 _NETWORK_ERRORS = (TimeoutError, aiohttp.ClientError, OSError)
 
@@ -111,13 +117,30 @@ def _describe(exc: discord.HTTPException) -> str:
 class DiscordSender:
     """Posts alert embeds; ``find_posted`` looks for one a crash left unrecorded."""
 
-    def __init__(self, client: discord.Client, policy: GuildPolicy) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        policy: GuildPolicy,
+        *,
+        followup: AlertFollowup | None = None,
+    ) -> None:
         self._client = client
         self._policy = policy
+        # Status buttons, a thread per object, and later events into it (issue 14).
+        self._followup = followup
 
     async def send(self, delivery: Delivery, nonce: str) -> int:
         channel = await self._channel(delivery)
+        thread = await self._thread_of(delivery)
+        if thread is not None:
+            posted = await self._send_in_thread(delivery, nonce, channel, thread)
+            if posted is not None:
+                return posted
         role_id = delivery.subscription.mention_role_id
+        if self._followup is not None:
+            view = await self._followup.buttons(delivery)
+        else:
+            view = followup_buttons(delivery)
         with delivery_errors():
             # discord.py sends ``enforce_nonce`` with a nonce: Discord answers a resend
             # within a few minutes with the message it already posted, not a second one.
@@ -126,9 +149,51 @@ class DiscordSender:
                 embed=clamp_embed(delivery_embed(delivery.events, reference=nonce)),
                 allowed_mentions=allowed_mentions_for(role_id),
                 nonce=nonce,
-                view=followup_buttons(delivery) or discord.utils.MISSING,
+                view=view or discord.utils.MISSING,
             )
+        if self._followup is not None:
+            await self._followup.after_new(delivery, message.id)
         return message.id
+
+    async def _thread_of(self, delivery: Delivery) -> discord.Thread | None:
+        if self._followup is None:
+            return None
+        try:
+            return await self._followup.thread_of(delivery)
+        except ThreadLookupFailed as exc:
+            raise DeliveryFailed("Discord did not say whether the object's thread exists") from exc
+
+    async def _send_in_thread(
+        self, delivery: Delivery, nonce: str, channel: PostableChannel, thread: discord.Thread
+    ) -> int | None:
+        """An update or removal into the object's thread, and a line in the channel when it
+        is significant. None: the thread is gone or closed to the bot; use the channel."""
+        role_id = delivery.subscription.mention_role_id
+        line = AlertFollowup.channel_line(delivery, thread)
+        with delivery_errors():
+            if line is not None:
+                mention = alert_content(role_id)
+                await channel.send(
+                    content=clamp_content(f"{mention} {line}" if mention else line),
+                    allowed_mentions=allowed_mentions_for(role_id),
+                    nonce=nonce + LINE_NONCE_SUFFIX,
+                )
+            try:
+                message = await thread.send(
+                    embed=clamp_embed(delivery_embed(delivery.events, reference=nonce)),
+                    allowed_mentions=discord.AllowedMentions.none(),
+                    nonce=nonce,
+                )
+            except (discord.NotFound, discord.Forbidden) as exc:
+                log.info("cannot post in thread %d (%s): posting in its channel", thread.id, exc)
+                if isinstance(exc, discord.NotFound):
+                    await self._followup_gone(thread)
+                return None
+        return message.id
+
+    async def _followup_gone(self, thread: discord.Thread) -> None:
+        if self._followup is not None:
+            await self._followup.thread_deleted(thread.id)
 
     async def find_posted(self, delivery: Delivery, nonce: str) -> int | None:
         channel = await self._channel(delivery)
@@ -136,17 +201,24 @@ class DiscordSender:
         if me is None:
             return None
         marker = reference_text(nonce)
+        places: list[PostableChannel] = [channel]
+        thread = await self._thread_of(delivery)
+        if thread is not None:
+            places.insert(0, thread)
         # Any failure to look is worth another round, whatever it would mean for a send.
         with delivery_errors(classify=_retry_later):
-            try:
-                async for message in channel.history(
-                    limit=HISTORY_LIMIT, after=delivery.created_at - HISTORY_SLACK
-                ):
-                    if message.author.id == me.id and _carries(message, nonce, marker):
-                        return message.id
-            except discord.Forbidden:
-                # Without Read Message History the resend's nonce is the only guard.
-                log.info("cannot read channel %d's history to look for alert %s", channel.id, nonce)
+            for place in places:
+                try:
+                    async for message in place.history(
+                        limit=HISTORY_LIMIT, after=delivery.created_at - HISTORY_SLACK
+                    ):
+                        if message.author.id == me.id and _carries(message, nonce, marker):
+                            if self._followup is not None and place is channel:
+                                await self._followup.after_new(delivery, message.id)
+                            return message.id
+                except discord.Forbidden:
+                    # Without Read Message History the resend's nonce is the only guard.
+                    log.info("cannot read %d's history to look for alert %s", place.id, nonce)
         return None
 
     async def _channel(self, delivery: Delivery) -> PostableChannel:

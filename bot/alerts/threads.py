@@ -106,6 +106,23 @@ class ThreadKeeper:
             return False
         return await self._post_in_channel(message.channel_id, content)
 
+    async def reopened(self, message: AlertMessage) -> discord.Thread | None:
+        """The message's open thread, unarchived if need be; None (and marked gone) if it
+        was deleted. Raises ``ThreadLookupFailed`` when Discord does not say."""
+        thread = await self._thread(message.thread_id or message.message_id)
+        if thread is None:
+            await self._store.thread_gone(message.message_id)
+            return None
+        if thread.archived and not thread.locked:
+            try:
+                await thread.edit(archived=False)
+            except discord.NotFound:
+                await self._store.thread_gone(message.message_id)
+                return None
+            except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
+                raise ThreadLookupFailed from exc
+        return thread
+
     async def _create(self, message: AlertMessage, name: str) -> int | None:
         channel: Any = self._client.get_channel(message.channel_id)
         if not isinstance(channel, discord.TextChannel):

@@ -307,6 +307,20 @@ def _last_error(status: WatcherStatus, scout: ServiceHealth) -> str:
     )
 
 
+def followup_message(threads: bool, role: str | None, *, missing: Sequence[str] = ()) -> str:
+    """What /alerts subscribe says about follow-up on the new-object alerts, and what the
+    bot lacks to open threads (the alerts still post, flat, until it has it)."""
+    where = "a thread per new object" if threads else "flat posts (no threads)"
+    who = f"members with {role}" if role else "everyone who can see the channel"
+    line = f"Follow-up: {where}; the status buttons are for {who}."
+    if missing:
+        line += (
+            f"\n⚠️ To open threads here I need {' and '.join(missing)}; until I have that, "
+            "alerts post flat (or subscribe with `threads: False` to keep them flat)."
+        )
+    return line
+
+
 def subscribed_message(
     channel: str,
     alert_filter: AlertFilter,

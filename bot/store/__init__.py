@@ -16,10 +16,11 @@ from bot.followup import ObjectKey, StatusRecord, TeamStatus
 from bot.neocp.diff import SnapshotChanges
 from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.sky import Site
-from bot.store import outbox, snapshot, statuses
+from bot.store import followup_channels, outbox, snapshot, statuses
 from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.engine import Database, StoreError, async_url, open_database
+from bot.store.followup_channels import ChannelFollowup
 from bot.store.models import (
     Delivery,
     DeliveryState,
@@ -39,6 +40,7 @@ from bot.store.subscriptions import MAX_SUBSCRIPTIONS_PER_SERVER, TooManySubscri
 __all__ = [
     "MAX_SUBSCRIPTIONS_PER_SERVER",
     "AlertMessage",
+    "ChannelFollowup",
     "Delivery",
     "DeliveryState",
     "NewSubscription",
@@ -309,9 +311,26 @@ class Store(OutboxMethods):
             return await statuses.note_at_risk(conn, message_id, at or _now())
 
     async def forget_guild_followup(self, guild_id: int) -> int:
-        """Remove every status and alert message of a server (privacy)."""
+        """Remove every status, alert message and follow-up setting of a server (privacy)."""
         async with self._db.writing() as conn:
-            return await statuses.forget_guild(conn, guild_id)
+            removed = await followup_channels.forget_guild(conn, guild_id)
+            return removed + await statuses.forget_guild(conn, guild_id)
+
+    async def save_channel_followup(
+        self, *, guild_id: int, channel_id: int, threads: bool, press_role_id: int | None
+    ) -> None:
+        async with self._db.writing() as conn:
+            await followup_channels.save(
+                conn,
+                guild_id=guild_id,
+                channel_id=channel_id,
+                threads=threads,
+                press_role_id=press_role_id,
+            )
+
+    async def channel_followup(self, channel_id: int) -> ChannelFollowup:
+        async with self._db.reading() as conn:
+            return await followup_channels.of_channel(conn, channel_id)
 
     async def guild_left(self, guild_id: int, *, at: datetime | None = None) -> None:
         async with self._db.writing() as conn:
@@ -326,6 +345,7 @@ class Store(OutboxMethods):
         async with self._db.writing() as conn:
             departed = await statuses.departed_before(conn, left_before)
             for guild_id in departed:
+                await followup_channels.forget_guild(conn, guild_id)
                 await statuses.forget_guild(conn, guild_id)
                 await statuses.guild_back(conn, guild_id)
         return departed

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.neocp.filters import AlertFilter
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -245,6 +245,15 @@ def _aware(value: datetime | str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+async def _add_followup_channels(conn: AsyncConnection) -> None:
+    # Imported here: bot.store.followup_channels defines its table on this module's metadata.
+    from bot.store.followup_channels import TABLES
+
+    await conn.run_sync(
+        lambda sync: metadata.create_all(sync, tables=list(TABLES), checkfirst=True)
+    )
+
+
 # MIGRATIONS[n] turns a database of version n into version n + 1.
 MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _create_v1,
@@ -252,6 +261,7 @@ MIGRATIONS: tuple[Callable[[AsyncConnection], Awaitable[None]], ...] = (
     _add_sites,
     _filter_as_document,
     _digest_outbox,
+    _add_followup_channels,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -116,6 +116,8 @@ def test_the_group_and_options_are_named_as_the_design_says() -> None:
         "min_rating",
         "events",
         "mention",
+        "threads",
+        "followup_role",
     ]
     events = next(p for p in Alerts.subscribe.parameters if p.name == "events")
     assert [c.value for c in events.choices] == ["all", "new", "new+updates", "new+removals"]

@@ -94,6 +94,21 @@ class FakeDiscord(Rest):
         del self.guilds[channel.guild_id].channels[channel_id]
         await self.dispatch("CHANNEL_DELETE", channel.payload())
 
+    def threads_in(self, channel_id: int) -> list[FakeChannel]:
+        """The threads (active or archived) started in a channel."""
+        guild = self.guilds[self.channel(channel_id).guild_id]
+        return [t for t in guild.threads.values() if t.parent_id == channel_id]
+
+    async def archive_thread(self, thread_id: int) -> None:
+        """Archive a thread, as Discord does after its auto-archive duration."""
+        thread = self.channel(thread_id)
+        thread.archived = True
+        await self.dispatch("THREAD_UPDATE", thread.payload())
+
+    async def delete_thread(self, thread_id: int) -> None:
+        """Delete a thread, as a moderator would."""
+        await self._remove_thread(self.channel(thread_id))
+
     def fail(
         self,
         route: str,

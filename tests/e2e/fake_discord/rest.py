@@ -18,12 +18,16 @@ from tests.e2e.fake_discord.gateway import Gateway
 from tests.e2e.fake_discord.wire import (
     API_PREFIX,
     CHANNEL_MESSAGE,
+    CREATE_PUBLIC_THREADS,
     DEFERRED_CHANNEL_MESSAGE,
     DEFERRED_UPDATE_MESSAGE,
     EPHEMERAL_FLAG,
     LOADING_FLAG,
+    MANAGE_THREADS,
+    PUBLIC_THREAD,
     READ_MESSAGE_HISTORY,
     SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
     UPDATE_MESSAGE,
     VIEW_CHANNEL,
     json_response,
@@ -160,6 +164,9 @@ class Rest(Gateway):
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._patch_channel_message),
             ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete_channel_message),
             ("DELETE", r"/users/@me/guilds/(\d+)", self._leave_guild),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread_from_message),
+            ("PATCH", r"/channels/(\d+)", self._modify_thread),
+            ("DELETE", r"/channels/(\d+)", self._delete_thread),
         ]
 
     async def _get_gateway(self, _: RecordedRequest) -> web.Response:
@@ -348,8 +355,12 @@ class Rest(Gateway):
         if not self.guilds[channel.guild_id].joined:
             raise _HttpAnswer(json_response({"message": "Missing Access", "code": 50001}, 403))
         needed = VIEW_CHANNEL | SEND_MESSAGES
+        if channel.parent_id is not None:
+            needed = VIEW_CHANNEL | SEND_MESSAGES_IN_THREADS
         if self.bot_permissions_in(channel) & needed != needed:
             raise _HttpAnswer(json_response({"message": "Missing Permissions", "code": 50013}, 403))
+        if channel.archived:
+            raise _HttpAnswer(json_response({"message": "Thread is archived", "code": 50083}, 400))
         return channel
 
     async def _post_channel_message(
@@ -418,6 +429,91 @@ class Rest(Gateway):
         guild.joined = False
         await self.dispatch("GUILD_DELETE", {"id": guild_id, "unavailable": False})
         return web.Response(status=204)
+
+    # --- threads (https://discord.com/developers/docs/resources/channel#start-thread-from-message)
+
+    async def _start_thread_from_message(
+        self, recorded: RecordedRequest, channel_id: str, message_id: str
+    ) -> web.Response:
+        channel = self._writable_channel(channel_id)
+        if channel.parent_id is not None:
+            return json_response(
+                {"message": "Cannot start a thread in a thread", "code": 50024}, 400
+            )
+        if self.bot_permissions_in(channel) & CREATE_PUBLIC_THREADS == 0:
+            return json_response({"message": "Missing Permissions", "code": 50013}, 403)
+        message = self._channel_message(channel_id, message_id)
+        guild = self.guilds[channel.guild_id]
+        if message.id in guild.threads:
+            return json_response(
+                {"message": "A thread has already been created for this message", "code": 160004},
+                400,
+            )
+        body = recorded.json or {}
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 100:
+            return json_response({"message": "Invalid Form Body", "code": 50035}, 400)
+        # A thread started from a message has the message's id.
+        thread = FakeChannel(
+            message.id,
+            name,
+            guild.id,
+            type=PUBLIC_THREAD,
+            parent_id=channel.id,
+            auto_archive_duration=int(body.get("auto_archive_duration") or 4320),
+        )
+        guild.threads[thread.id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})
+        return json_response(thread.payload(), 201)
+
+    def _thread(self, channel_id: str) -> FakeChannel:
+        try:
+            channel = self.channel(int(channel_id))
+        except FakeDiscordError:
+            raise _HttpAnswer(
+                json_response({"message": "Unknown Channel", "code": 10003}, 404)
+            ) from None
+        if channel.parent_id is None:
+            raise FakeDiscordError(f"the fake modifies and deletes threads only, not {channel}")
+        return channel
+
+    async def _modify_thread(self, recorded: RecordedRequest, channel_id: str) -> web.Response:
+        """Archive or unarchive (or lock, rename) a thread."""
+        thread = self._thread(channel_id)
+        body = recorded.json or {}
+        allowed = self.bot_permissions_in(thread)
+        may_manage = bool(allowed & MANAGE_THREADS)
+        if thread.locked and not may_manage:
+            return json_response({"message": "Missing Permissions", "code": 50013}, 403)
+        if body.get("archived") is False and not (allowed & SEND_MESSAGES_IN_THREADS):
+            return json_response({"message": "Missing Permissions", "code": 50013}, 403)
+        if "locked" in body and not may_manage:
+            return json_response({"message": "Missing Permissions", "code": 50013}, 403)
+        thread.archived = bool(body.get("archived", thread.archived))
+        thread.locked = bool(body.get("locked", thread.locked))
+        thread.name = str(body.get("name", thread.name))
+        await self.dispatch("THREAD_UPDATE", thread.payload())
+        return json_response(thread.payload())
+
+    async def _delete_thread(self, _: RecordedRequest, channel_id: str) -> web.Response:
+        thread = self._thread(channel_id)
+        if self.bot_permissions_in(thread) & MANAGE_THREADS == 0:
+            return json_response({"message": "Missing Permissions", "code": 50013}, 403)
+        payload = thread.payload()
+        await self._remove_thread(thread)
+        return json_response(payload)
+
+    async def _remove_thread(self, thread: FakeChannel) -> None:
+        del self.guilds[thread.guild_id].threads[thread.id]
+        await self.dispatch(
+            "THREAD_DELETE",
+            {
+                "id": str(thread.id),
+                "guild_id": str(thread.guild_id),
+                "parent_id": str(thread.parent_id),
+                "type": thread.type,
+            },
+        )
 
 
 class _HttpAnswer(Exception):

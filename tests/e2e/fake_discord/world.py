@@ -67,8 +67,15 @@ class FakeChannel:
     type: int = 0  # GUILD_TEXT
     # Members or roles denied a permission here: {target id: (type 0 role / 1 member, deny)}
     denies: dict[int, tuple[int, int]] = field(default_factory=dict)
+    # A thread (type 11): the channel it is in, its name's message, and its state.
+    parent_id: int | None = None
+    archived: bool = False
+    locked: bool = False
+    auto_archive_duration: int = 1440
 
     def payload(self) -> dict[str, Any]:
+        if self.parent_id is not None:
+            return self._thread_payload()
         return {
             "id": str(self.id),
             "type": self.type,
@@ -87,12 +94,37 @@ class FakeChannel:
             ],
         }
 
+    def _thread_payload(self) -> dict[str, Any]:
+        """A thread channel as Discord's channel object documents it."""
+        return {
+            "id": str(self.id),
+            "type": self.type,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(self.parent_id),
+            "owner_id": None,
+            "name": self.name,
+            "last_message_id": None,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "total_message_sent": 0,
+            "thread_metadata": {
+                "archived": self.archived,
+                "auto_archive_duration": self.auto_archive_duration,
+                "archive_timestamp": iso(),
+                "locked": self.locked,
+                "create_timestamp": iso(),
+            },
+        }
+
 
 @dataclass
 class FakeGuild:
     id: int
     name: str
     channels: dict[int, FakeChannel] = field(default_factory=dict)
+    threads: dict[int, FakeChannel] = field(default_factory=dict)  # by id: the message's
     roles: dict[int, FakeRole] = field(default_factory=dict)
     system_channel_id: int | None = None
     joined: bool = True  # False once the bot has left it
@@ -407,9 +439,12 @@ class World:
         return guild
 
     def channel(self, channel_id: int) -> FakeChannel:
+        """A channel or a thread."""
         for guild in self.guilds.values():
             if channel_id in guild.channels:
                 return guild.channels[channel_id]
+            if channel_id in guild.threads:
+                return guild.threads[channel_id]
         raise FakeDiscordError(f"no channel {channel_id}")
 
     def _guild_payload(self, guild: FakeGuild) -> dict[str, Any]:
@@ -428,7 +463,7 @@ class World:
             "system_channel_id": str(guild.system_channel_id) if guild.system_channel_id else None,
             "roles": [role.payload() for role in guild.roles.values()],
             "channels": [channel.payload() for channel in guild.channels.values()],
-            "threads": [],
+            "threads": [t.payload() for t in guild.threads.values() if not t.archived],
             "members": [
                 {
                     "user": self.bot_user.payload(),
@@ -449,6 +484,9 @@ class World:
         }
 
     def bot_permissions_in(self, channel: FakeChannel) -> int:
+        """In a thread: its parent channel's permissions (threads have no overwrites)."""
+        if channel.parent_id is not None:
+            channel = self.channel(channel.parent_id)
         guild = self.guilds[channel.guild_id]
         base = guild.roles[guild.id].permissions
         for role in guild.roles.values():
