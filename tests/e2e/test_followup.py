@@ -10,7 +10,14 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import require_command
-from tests.e2e.fake_discord import FakeDiscord, FakeMessage, FakeUser
+from tests.e2e.fake_discord import (
+    CREATE_PUBLIC_THREADS,
+    SEND_MESSAGES_IN_THREADS,
+    FakeChannel,
+    FakeDiscord,
+    FakeMessage,
+    FakeUser,
+)
 from tests.e2e.fake_upstreams import FakeScout
 from tests.e2e.harness import (
     ALERTS,
@@ -20,6 +27,7 @@ from tests.e2e.harness import (
     TEAM_GUILD,
     BotProcess,
     World,
+    build_world,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -42,6 +50,15 @@ def bot_env() -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def world(fake_discord: FakeDiscord) -> World:
+    """The team's server, where the bot may open threads and post in them."""
+    built = build_world(fake_discord)
+    bot_role = built.team.role("scout-bot")
+    bot_role.permissions |= CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS
+    return built
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _commands_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
     require_command(fake_discord, "alerts subscribe")
@@ -59,6 +76,15 @@ def alert_about(discord: FakeDiscord, designation: str) -> FakeMessage:
         if designation in m.text and "is new on the NEOCP" in m.text
     ]
     return alert
+
+
+def thread_of(discord: FakeDiscord, designation: str) -> FakeChannel:
+    [thread] = [t for t in discord.threads_in(ALERTS) if t.name.startswith(designation)]
+    return thread
+
+
+def thread_text(discord: FakeDiscord, thread: FakeChannel) -> str:
+    return "\n".join(m.text for m in discord.channel_messages(thread.id))
 
 
 def followup_field(message: FakeMessage) -> str:
@@ -111,6 +137,16 @@ async def test_a_new_objects_alert_carries_the_status_buttons(
     assert [b["label"] for b in alert.buttons] == BUTTONS
 
 
+async def test_the_alert_opens_one_thread_named_for_the_object(
+    bot: BotProcess, fake_discord: FakeDiscord
+) -> None:
+    await fake_discord.wait_for(lambda: fake_discord.threads_in(ALERTS), "the object's thread")
+    thread = thread_of(fake_discord, "P99fol1")
+    assert thread.id == alert_about(fake_discord, "P99fol1").id, "started from the alert"
+    assert thread.name == "P99fol1 · NEO 97 · V 20.4"
+    assert len(fake_discord.requests_to("POST /channels/*/messages/*/threads")) == 1
+
+
 async def test_presses_by_three_members_show_on_the_alert_in_few_edits(
     bot: BotProcess, fake_discord: FakeDiscord
 ) -> None:
@@ -129,6 +165,14 @@ async def test_presses_by_three_members_show_on_the_alert_in_few_edits(
     assert lines[2].startswith("✅ Carol (G96) found")
     assert alert.edits <= 2, "three presses in a burst: at most one edit now, one later"
     assert [b["label"] for b in alert.buttons] == BUTTONS, "the edit keeps the buttons"
+    thread = thread_of(fake_discord, "P99fol1")
+    await fake_discord.wait_for(
+        lambda: "Carol (G96) found P99fol1" in thread_text(fake_discord, thread),
+        "the presses logged in the thread",
+    )
+    log = thread_text(fake_discord, thread)
+    assert "Alice (G96) is targeting P99fol1, " in log and " UTC" in log
+    assert "Bob (G96) is targeting P99fol1" in log
 
 
 async def test_pressing_the_same_status_again_is_refused_privately(
@@ -190,6 +234,49 @@ async def test_buttons_work_after_a_restart_and_undo_restores_the_status(
     )
 
 
+async def test_updates_go_into_the_thread_and_a_rising_rating_also_to_the_channel(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    thread = thread_of(fake_discord, "P99fol1")
+    in_channel = len(fake_discord.channel_messages(ALERTS))
+    fake_scout.update("P99fol1", nObs=9)
+    await fake_discord.wait_for(
+        lambda: "P99fol1 updated" in thread_text(fake_discord, thread), "the update in its thread"
+    )
+    fake_scout.update("P99fol1", rating=2, nObs=12)
+    await fake_discord.wait_for(
+        lambda: thread_text(fake_discord, thread).count("P99fol1 updated") == 2, "the second"
+    )
+    await fake_discord.wait_for(
+        lambda: len(fake_discord.channel_messages(ALERTS)) == in_channel + 1, "the channel line"
+    )
+    [line] = fake_discord.channel_messages(ALERTS)[in_channel:]
+    assert "P99fol1" in line.text and "rating" in line.text and f"<#{thread.id}>" in line.text
+
+
+async def test_an_archived_thread_is_reopened_and_a_deleted_one_falls_back_to_the_channel(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    thread = thread_of(fake_discord, "P99fol1")
+    await fake_discord.archive_thread(thread.id)
+    fake_scout.update("P99fol1", nObs=15)
+    await fake_discord.wait_for(
+        lambda: thread_text(fake_discord, thread).count("P99fol1 updated") == 3,
+        "the update in the reopened thread",
+    )
+    assert not thread.archived
+    await fake_discord.delete_thread(thread.id)
+    in_channel = len(fake_discord.channel_messages(ALERTS))
+    fake_scout.update("P99fol1", nObs=20)
+    await fake_discord.wait_for(
+        lambda: any(
+            "P99fol1 updated" in m.text for m in fake_discord.channel_messages(ALERTS)[in_channel:]
+        ),
+        "the update in the channel",
+    )
+    assert len(fake_discord.requests_to("POST /channels/*/messages/*/threads")) == 1
+
+
 async def test_a_press_after_the_object_left_the_neocp_says_so(
     bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
 ) -> None:
@@ -202,6 +289,30 @@ async def test_a_press_after_the_object_left_the_neocp_says_so(
     gone = await press(fake_discord, "P99fol1", "Reported", ALICE)
     assert "P99fol1 has left the NEOCP" in gone and "Nothing was recorded" in gone
     assert followup_field(alert_about(fake_discord, "P99fol1")) == before
+
+
+async def test_a_crash_between_opening_a_thread_and_recording_it_opens_no_second(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    threads_route = "POST /channels/*/messages/*/threads"
+    tried = len(fake_discord.requests_to(threads_route))
+    held = fake_discord.hold(threads_route)
+    fake_scout.add("P99fol2", neoScore=99, Vmag=19.9)
+    await fake_discord.wait_for(lambda: held.hits == 1, "the thread to reach Discord")
+    await bot.crash()  # Discord made the thread; the bot never heard of it
+    held.released.set()
+
+    await bot.start()
+    await full_polls(fake_scout, 3)
+    alerts = [m for m in fake_discord.channel_messages(ALERTS) if "P99fol2 is new" in m.text]
+    assert len(alerts) == 1, "the alert is posted once"
+    thread = thread_of(fake_discord, "P99fol2")
+    assert len(fake_discord.requests_to(threads_route)) == tried + 1, "no second thread asked for"
+    await press(fake_discord, "P99fol2", "Targeting", ALICE)
+    await fake_discord.wait_for(
+        lambda: "Alice (G96) is targeting P99fol2" in thread_text(fake_discord, thread),
+        "the press logged in the recovered thread",
+    )
 
 
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:

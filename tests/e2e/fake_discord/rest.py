@@ -461,6 +461,7 @@ class Rest(Gateway):
             type=PUBLIC_THREAD,
             parent_id=channel.id,
             auto_archive_duration=int(body.get("auto_archive_duration") or 4320),
+            owner_id=self.bot_user.id,
         )
         guild.threads[thread.id] = thread
         await self.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})

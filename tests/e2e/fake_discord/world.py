@@ -72,6 +72,7 @@ class FakeChannel:
     archived: bool = False
     locked: bool = False
     auto_archive_duration: int = 1440
+    owner_id: int = 0  # who started the thread
 
     def payload(self) -> dict[str, Any]:
         if self.parent_id is not None:
@@ -101,7 +102,7 @@ class FakeChannel:
             "type": self.type,
             "guild_id": str(self.guild_id),
             "parent_id": str(self.parent_id),
-            "owner_id": None,
+            "owner_id": str(self.owner_id),
             "name": self.name,
             "last_message_id": None,
             "message_count": 0,
