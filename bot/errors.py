@@ -48,6 +48,21 @@ class RateLimited(UserFacingError):
         self.retry_after = retry_after
 
 
+class CannotSave(UserFacingError):
+    """The database refuses changes (disk full, read-only file): nothing was saved.
+
+    ``detail`` (the database's own words) goes to the log, once, not to the user.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "I can't save anything right now (the bot's database is not accepting "
+            "changes), so nothing was changed. Please try again later; if it lasts, "
+            "tell the bot's operator."
+        )
+        self.detail = detail
+
+
 class NotAllowedHere(UserFacingError):
     """The command was used where the bot does not serve (a DM, a server not allowed)."""
 

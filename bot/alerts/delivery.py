@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import Enum, auto
 from typing import Protocol
 
+from bot.errors import CannotSave
 from bot.guilds import GuildPolicy
 from bot.neocp.events import NeocpEvent
 from bot.store import Delivery, DeliveryState, OutboxRow, Store
@@ -141,6 +142,8 @@ class Deliverer:
             channel_id = delivery.target.channel_id
             try:
                 outcome = await self._deliver_one(delivery)
+            except CannotSave:
+                raise  # nothing can be recorded: the round stops, the outbox stays as it is
             except Exception:
                 log.exception(
                     "message %d to channel %d failed unexpectedly", delivery.id, channel_id

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from bot.alerts.delivery import AlertSender, Deliverer, DeliveryReport
 from bot.config import AlertsSettings
-from bot.errors import UpstreamError
+from bot.errors import CannotSave, UpstreamError
 from bot.guilds import GuildPolicy
 from bot.metrics import Metrics
 from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
@@ -135,17 +135,23 @@ class AlertWatcher:
         """Poll once, prune a little, and wake the poster. Never raises."""
         try:
             await self.poll()
+        except CannotSave as exc:  # the store has logged it, once
+            self._snapshot = None
+            self._failed(f"cannot save to the database: {exc.detail}")
+            self._metrics.poll("error")
         except Exception as exc:
             # The store failing (disk full, database locked): nothing was committed, so
             # the next cycle reads the snapshot again and finds the same events again.
             self._snapshot = None
-            log.exception("NEOCP poll failed")
+            log.exception("NEOCP poll failed: %s", exc)
             self._failed(f"internal error while polling: {type(exc).__name__}")
             self._metrics.poll("error")
         self._deliverer.new_cycle()
         self._work.set()
         try:
             await self._prune()
+        except CannotSave:
+            pass  # logged by the store; pruning waits for the next cycle
         except Exception:
             log.exception("pruning old alert history failed")
 
@@ -153,6 +159,8 @@ class AlertWatcher:
         """Post what is queued: at most one message per channel. Never raises."""
         try:
             report = await self._deliverer.deliver_due()
+        except CannotSave:
+            return None  # logged by the store; what is queued stays queued
         except Exception:
             log.exception("posting queued alerts failed; they stay queued")
             return None

@@ -16,11 +16,12 @@ from typing import Any
 
 from sqlalchemy import CursorResult, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.database_url import DatabaseTarget, DatabaseUrlError, database_target, parse_database_url
+from bot.errors import CannotSave
 from bot.store import schema
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Database:
         # SQLite allows one writer; serialising our own writes avoids "database is locked"
         # when a command and the watcher write at the same moment.
         self._write_lock = asyncio.Lock()
+        self._cannot_save: str | None = None  # why saving fails, while it does
 
     @property
     def dialect(self) -> str:
@@ -53,9 +55,29 @@ class Database:
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncConnection]:
-        """One transaction under the write lock: committed on leaving, rolled back on error."""
-        async with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        """One transaction under the write lock: committed on leaving, rolled back on error.
+
+        A database that refuses changes (disk full, read-only, an I/O error) raises
+        CannotSave, which users are shown as such; the log gets one line when saving
+        starts failing and one when it works again, not one per attempt.
+        """
+        try:
+            async with self._write_lock, self.engine.begin() as conn:
+                yield conn
+        except (OperationalError, OSError) as exc:
+            self._saving_failed(database_error(exc))
+            raise CannotSave(database_error(exc)) from None
+        self._saving_works()
+
+    def _saving_failed(self, cause: str) -> None:
+        if self._cannot_save is None:
+            log.error("database %s: cannot save: %s", safe_url(self.engine.url), cause)
+        self._cannot_save = cause
+
+    def _saving_works(self) -> None:
+        if self._cannot_save is not None:
+            log.warning("database %s: saving works again", safe_url(self.engine.url))
+            self._cannot_save = None
 
     def reading(self) -> AbstractAsyncContextManager[AsyncConnection]:
         return self.engine.connect()
