@@ -12,12 +12,13 @@ import functools
 import logging
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.alerts.threads import ThreadKeeper, missing_thread_permissions, thread_name
 from bot.client import AnsweringButton, ScoutBot
@@ -27,8 +28,10 @@ from bot.followup import (
     MessageRef,
     ObjectKey,
     PressRefused,
+    SiteReach,
     StatusRecord,
     TeamStatus,
+    assess_risk,
     log_line,
     undo_line,
 )
@@ -41,6 +44,7 @@ from bot.followup.buttons import (
 )
 from bot.render.followup import (
     escape,
+    escape_note,
     gone_answer,
     mine_embed,
     no_press_role_answer,
@@ -54,6 +58,10 @@ from bot.store import AlertMessage, PressResult, Store
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[ScoutBot]
+
+WATCH_EVERY = timedelta(minutes=10)
+# A server's follow-up is removed this long after the bot left it (unless it comes back).
+DEPARTURE_GRACE = timedelta(days=7)
 
 
 def _now() -> datetime:
@@ -115,13 +123,78 @@ class Followup(commands.Cog):
         self.store = store
         self.threads = ThreadKeeper(bot, store)
         self.edits = EditCoalescer()
+        self.watch_loop = tasks.loop(seconds=WATCH_EVERY.total_seconds())(self.watch_once)
+        self.watch_loop.before_loop(self._wait_until_ready)
+
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(StatusButton)
+        self.watch_loop.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(StatusButton)
+        self.watch_loop.cancel()
         await self.edits.close()
+
+    # --- the watch: at-risk notes, and the data of servers the bot has left ------------------
+
+    async def watch_once(self) -> None:
+        """One round; never raises (a dead loop would stop every at-risk note)."""
+        now = _now()
+        try:
+            await self.note_risks(now)
+        except Exception:
+            log.exception("the at-risk check failed; it runs again in %s", WATCH_EVERY)
+        try:
+            for guild_id in await self.store.forget_departed_guilds(now - DEPARTURE_GRACE):
+                log.info(
+                    "forgot the follow-up of server %d, left %s ago", guild_id, DEPARTURE_GRACE
+                )
+        except Exception:
+            log.exception("forgetting the follow-up of departed servers failed")
+
+    async def note_risks(self, now: datetime) -> int:
+        """Post one "at risk of being lost" note in each thread whose object needs it."""
+        posted = 0
+        for alert, obj in await self.store.threads_to_watch():
+            team = await self.store.team_status(alert.guild_id, alert.object)
+            sites = [
+                SiteReach(s.site.code, s.site.fov_arcmin, s.site.limiting_vmag)
+                for s in await self.store.guild_sites(alert.guild_id)
+            ]
+            note = assess_risk(
+                obj,
+                team=team,
+                last_new_observations=max(alert.object.first_seen, obj.last_run or now),
+                now=now,
+                at_risk_hours=self.bot.settings.alerts.at_risk_hours,
+                sites=sites,
+            )
+            if note is None:
+                continue
+            # Post, then mark: a failed post is tried again next round.
+            text = escape_note(replace(note, designation=escape(note.designation)).text())
+            if await self.threads.post(alert, text):
+                await self.store.note_at_risk(alert.message_id, at=now)
+                posted += 1
+        return posted
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Keep the server's follow-up for a grace period: a mistaken kick loses nothing."""
+        try:
+            await self.store.guild_left(guild.id)
+        except Exception:
+            log.exception("could not note leaving server %d", guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        try:
+            await self.store.guild_back(guild.id)
+        except Exception:
+            log.exception("could not note joining server %d", guild.id)
 
     # --- /followup mine -------------------------------------------------------------------
 

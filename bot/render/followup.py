@@ -40,6 +40,11 @@ def escape(value: str) -> str:
     return safe.text(value, limit=100)
 
 
+def escape_note(text: str) -> str:
+    """The at-risk note (its designation already escaped), within one post's length."""
+    return safe.fit(safe.strip_controls(text), safe.CONTENT_LIMIT)
+
+
 def status_view(key: ObjectKey, role_id: int | None) -> discord.ui.View:
     """The five status buttons of a new-object alert.
 

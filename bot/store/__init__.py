@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from bot.followup import ObjectKey, StatusRecord, TeamStatus
 from bot.neocp.diff import SnapshotChanges
 from bot.neocp.events import NeocpEvent, TrackedObject
+from bot.scout.models import ScoutObject
 from bot.sky import Site
-from bot.store import followup_channels, outbox, snapshot, statuses
+from bot.store import followup_channels, followup_watch, outbox, snapshot, statuses
 from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.engine import Database, StoreError, async_url, open_database
@@ -305,6 +306,11 @@ class Store(OutboxMethods):
     async def thread_not_created(self, message_id: int) -> None:
         async with self._db.writing() as conn:
             await statuses.thread_not_created(conn, message_id)
+
+    async def threads_to_watch(self) -> list[tuple[AlertMessage, ScoutObject]]:
+        """Open threads without an at-risk note, with their object's latest record."""
+        async with self._db.reading() as conn:
+            return await followup_watch.threads_to_watch(conn)
 
     async def note_at_risk(self, message_id: int, *, at: datetime | None = None) -> bool:
         async with self._db.writing() as conn:

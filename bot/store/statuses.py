@@ -300,7 +300,7 @@ async def message(conn: AsyncConnection, message_id: int) -> AlertMessage | None
             select(followup_messages).where(followup_messages.c.message_id == message_id)
         )
     ).first()
-    return None if row is None else _message(row)
+    return None if row is None else message_from_row(row)
 
 
 async def messages_of_object(
@@ -316,7 +316,7 @@ async def messages_of_object(
         )
         .order_by(followup_messages.c.created_at)
     )
-    return [_message(row) for row in rows]
+    return [message_from_row(row) for row in rows]
 
 
 async def messages_of_designation(conn: AsyncConnection, designation: str) -> list[AlertMessage]:
@@ -326,7 +326,7 @@ async def messages_of_designation(conn: AsyncConnection, designation: str) -> li
         .where(followup_messages.c.designation == designation)
         .order_by(followup_messages.c.created_at)
     )
-    return [_message(row) for row in rows]
+    return [message_from_row(row) for row in rows]
 
 
 async def claim_thread(conn: AsyncConnection, message_id: int) -> ThreadClaim:
@@ -439,7 +439,7 @@ def _record(row: Row[object]) -> StatusRecord:
     )
 
 
-def _message(row: Row[object]) -> AlertMessage:
+def message_from_row(row: Row[object]) -> AlertMessage:
     return AlertMessage(
         message_id=row.message_id,
         guild_id=row.guild_id,
