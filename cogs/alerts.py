@@ -18,12 +18,14 @@ from pydantic import ValidationError
 
 from bot.alerts.discord_sender import DiscordSender, missing_permissions
 from bot.alerts.followup_delivery import AlertFollowup
+from bot.alerts.sites import SiteLines
 from bot.alerts.threads import missing_thread_permissions
 from bot.alerts.watcher import AlertWatcher
 from bot.client import ScoutBot
 from bot.errors import InvalidInput
 from bot.health import SCOUT
 from bot.neocp import AlertFilter, EventSelection
+from bot.neocp.filters import MAX_WITHIN_HOURS
 from bot.render.alerts import (
     followup_message,
     preview_embed,
@@ -32,6 +34,7 @@ from bot.render.alerts import (
     subscriptions_embed,
 )
 from bot.store import NewSubscription, Store
+from cogs.site import server_site, site_autocomplete
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,12 @@ class Alerts(commands.Cog):
         self.watcher = AlertWatcher(
             source=bot.scout.background(),
             store=store,
-            sender=DiscordSender(bot, bot.guild_policy, followup=AlertFollowup(bot, store)),
+            sender=DiscordSender(
+                bot,
+                bot.guild_policy,
+                followup=AlertFollowup(bot, store),
+                sites=SiteLines(store),
+            ),
             policy=bot.guild_policy,
             settings=bot.settings.alerts,
             metrics=bot.metrics,
@@ -111,9 +119,13 @@ class Alerts(commands.Cog):
         min_rating="Only objects with an impact rating at least this (0-4)",
         events="Which events to post (default: all)",
         mention="A role to mention in each alert (default: no one)",
+        site="One of the server's sites: its figures in every alert",
+        observable="Only objects observable from the site (default site if none named)",
+        within_hours="With observable: observable within this many hours (default 24)",
         threads="A thread per new object for its updates and follow-up (default: true)",
         followup_role="Only this role may press the follow-up buttons (default: everyone here)",
     )
+    @app_commands.autocomplete(site=site_autocomplete)
     @app_commands.checks.has_permissions(manage_channels=True)
     async def subscribe(
         self,
@@ -125,10 +137,14 @@ class Alerts(commands.Cog):
         min_rating: app_commands.Range[int, 0, 4] | None = None,
         events: EventsChoice = "all",
         mention: discord.Role | None = None,
+        site: str | None = None,
+        observable: bool = False,
+        within_hours: app_commands.Range[float, 1.0, float(MAX_WITHIN_HOURS)] = 24.0,
         threads: bool = True,
         followup_role: discord.Role | None = None,
     ) -> None:
         target = _target_channel(interaction, channel)
+        site_code = await _subscription_site(interaction, site, observable=observable)
         _require_manage_channels(interaction, target)
         if mention is not None and mention.is_default():
             raise InvalidInput("Alerts never mention @everyone; pick a role for `mention`.")
@@ -147,6 +163,9 @@ class Alerts(commands.Cog):
                 max_vmag=max_vmag,
                 min_rating=min_rating,
                 events=EventSelection(events),
+                site=site_code,
+                observable=observable,
+                within_hours=within_hours,
             )
         except (ValidationError, ValueError):
             raise InvalidInput("Those filter values are out of range.") from None
@@ -263,6 +282,22 @@ class Alerts(commands.Cog):
                 log.info("channel %d was deleted: its alerts are stopped", channel.id)
         except Exception:
             log.exception("could not stop the alerts of deleted channel %d", channel.id)
+
+
+async def _subscription_site(
+    interaction: discord.Interaction[ScoutBot], typed: str | None, *, observable: bool
+) -> str | None:
+    """The code of the server's site a subscription names (its default when ``observable``
+    names none); InvalidInput when there is none to use."""
+    if typed is None and not observable:
+        return None
+    stored = await server_site(interaction, typed)
+    if stored is None:
+        raise InvalidInput(
+            "`observable` needs a site and this server has no default one: name one with "
+            "`site:`, or ask someone with Manage Server to add one (`/site add code:G96`)."
+        )
+    return stored.site.code
 
 
 def _guild_id(interaction: discord.Interaction[ScoutBot]) -> int:

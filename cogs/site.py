@@ -196,7 +196,15 @@ class Sites(commands.Cog):
     async def remove(self, interaction: Interaction, code: str) -> None:
         guild_id = _guild_id(interaction)
         code = parse_code(code)
-        removed, successor = await _store(interaction).remove_site(guild_id, code)
+        store = _store(interaction)
+        using = [s for s in await store.guild_subscriptions(guild_id) if s.filter.site == code]
+        if using:
+            channels = ", ".join(f"<#{s.channel_id}>" for s in using)
+            raise InvalidInput(
+                f"The alerts in {channels} use site {code}: subscribe them again without "
+                "it (or `/alerts unsubscribe`) first, then remove the site."
+            )
+        removed, successor = await store.remove_site(guild_id, code)
         if removed is None:
             raise InvalidInput(f"This server has no site {code}; `/site list` shows its sites.")
         log.info("user %d removed site %s in server %d", interaction.user.id, code, guild_id)

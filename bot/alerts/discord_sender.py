@@ -21,6 +21,7 @@ from bot.alerts.delivery import (
     DeliveryRejected,
 )
 from bot.alerts.followup_delivery import AlertFollowup
+from bot.alerts.sites import SiteLines
 from bot.alerts.threads import ThreadLookupFailed
 from bot.followup import ObjectKey
 from bot.guilds import GuildPolicy
@@ -123,11 +124,13 @@ class DiscordSender:
         policy: GuildPolicy,
         *,
         followup: AlertFollowup | None = None,
+        sites: SiteLines | None = None,
     ) -> None:
         self._client = client
         self._policy = policy
         # Status buttons, a thread per object, and later events into it (issue 14).
         self._followup = followup
+        self._sites = sites  # the site line of subscriptions with a site (issue 13)
 
     async def send(self, delivery: Delivery, nonce: str) -> int:
         channel = await self._channel(delivery)
@@ -141,12 +144,15 @@ class DiscordSender:
             view = await self._followup.buttons(delivery)
         else:
             view = followup_buttons(delivery)
+        figures = {} if self._sites is None else await self._sites.figures(delivery)
         with delivery_errors():
             # discord.py sends ``enforce_nonce`` with a nonce: Discord answers a resend
             # within a few minutes with the message it already posted, not a second one.
             message = await channel.send(
                 content=clamp_content(alert_content(role_id)),
-                embed=clamp_embed(delivery_embed(delivery.events, reference=nonce)),
+                embed=clamp_embed(
+                    delivery_embed(delivery.events, reference=nonce, site_figures=figures)
+                ),
                 allowed_mentions=allowed_mentions_for(role_id),
                 nonce=nonce,
                 view=view or discord.utils.MISSING,
@@ -178,9 +184,12 @@ class DiscordSender:
                     allowed_mentions=allowed_mentions_for(role_id),
                     nonce=nonce + LINE_NONCE_SUFFIX,
                 )
+            figures = {} if self._sites is None else await self._sites.figures(delivery)
             try:
                 message = await thread.send(
-                    embed=clamp_embed(delivery_embed(delivery.events, reference=nonce)),
+                    embed=clamp_embed(
+                        delivery_embed(delivery.events, reference=nonce, site_figures=figures)
+                    ),
                     allowed_mentions=discord.AllowedMentions.none(),
                     nonce=nonce,
                 )

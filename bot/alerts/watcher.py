@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.alerts.delivery import AlertSender, Deliverer, DeliveryReport
+from bot.alerts.sites import ObservabilityJudge
 from bot.config import AlertsSettings
 from bot.errors import CannotSave, UpstreamError
 from bot.guilds import GuildPolicy
@@ -30,7 +31,7 @@ from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.neocp.filters import AlertFilter, recipients
 from bot.scout.models import ScoutObject, Summary, UnreadableRow
 from bot.scout.parse import DOCUMENTED_VERSION
-from bot.store import Snapshot, Store
+from bot.store import Snapshot, Store, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +260,7 @@ class AlertWatcher:
         await asyncio.sleep(0)  # a breath for the bot's commands between long steps
         self._snapshot = None  # until the store has the new one
         queued = await self._store.record_poll(
-            result.changes, await self._recipients(result.events), at=started
+            result.changes, await self._recipients(result.events, now=started), at=started
         )
         self._snapshot = Snapshot(initialised=True, objects=result.snapshot)
         for event in result.events:
@@ -273,19 +274,27 @@ class AlertWatcher:
             log.warning("NEOCP poll: %s", note)
         self._succeeded(note, len(result.snapshot))
 
-    async def _recipients(self, events: Sequence[NeocpEvent]) -> list[tuple[NeocpEvent, list[int]]]:
+    async def _recipients(
+        self, events: Sequence[NeocpEvent], *, now: datetime
+    ) -> list[tuple[NeocpEvent, list[int]]]:
         """Each event with the subscriptions whose filter wants it (chosen here, outside the
         store's transaction, so that a filter may take its time). Channels sharing a filter
-        share its verdict: a thousand default subscriptions cost one check an event."""
+        share its verdict on the thresholds: a thousand default subscriptions cost one check
+        an event. A subscription with a site and ``observable`` is also judged on the sky
+        over that site, computed once per site and window for the whole poll."""
         if not events:
             return []
-        alike: dict[AlertFilter, list[int]] = {}
-        for subscription in await self._store.active_subscriptions():
-            alike.setdefault(subscription.filter, []).append(subscription.id)
+        subscriptions = await self._store.active_subscriptions()
+        judge = await ObservabilityJudge.for_poll(self._store, subscriptions, events, now=now)
+        alike: dict[AlertFilter, list[Subscription]] = {}
+        for subscription in subscriptions:
+            alike.setdefault(subscription.filter, []).append(subscription)
         chosen = []
         for number, event in enumerate(events, start=1):
-            wanting = recipients(event, [(ids, f) for f, ids in alike.items()])
-            chosen.append((event, [i for ids in wanting for i in ids]))
+            wanting = recipients(event, [(group, f) for f, group in alike.items()])
+            chosen.append(
+                (event, [s.id for group in wanting for s in group if judge.admits(s, event)])
+            )
             if number % 100 == 0:
                 await asyncio.sleep(0)  # let the bot answer commands meanwhile
         return chosen

@@ -96,10 +96,19 @@ _EVENT_WORDS: dict[EventSelection, str] = {
 }
 
 
+MAX_WITHIN_HOURS = 48  # the sky is computed two days ahead
+
+
 class AlertFilter(ObjectFilter):
-    """What a subscription wants: the thresholds and the kinds of event."""
+    """What a subscription wants: the thresholds, the kinds of event, and optionally one of
+    the server's sites (``site``: its alerts carry that site's figures; with ``observable``
+    they pass only objects observable from it within ``within_hours``). The site part is
+    judged by the watcher (``bot.alerts.sites``): it needs the sky, not just the record."""
 
     events: EventSelection = EventSelection.ALL
+    site: str | None = Field(default=None, pattern=r"^[A-Z0-9]{3}$")
+    observable: bool = False
+    within_hours: float = Field(default=24.0, gt=0, le=MAX_WITHIN_HOURS, allow_inf_nan=False)
 
     def wants(self, event: NeocpEvent) -> bool:
         """Should this event be posted to the subscription?
@@ -116,7 +125,12 @@ class AlertFilter(ObjectFilter):
 
     def describe(self) -> str:
         """The filter in words, for /alerts list and subscribe's answer."""
-        return f"{super().describe()}; events: {_EVENT_WORDS[self.events]}"
+        words = f"{super().describe()}; events: {_EVENT_WORDS[self.events]}"
+        if self.site is not None and self.observable:
+            words += f"; only objects observable from {self.site} within {self.within_hours:g} h"
+        elif self.site is not None:
+            words += f"; with {self.site}'s figures"
+        return words
 
     def to_document(self) -> str:
         """The JSON document the store keeps."""

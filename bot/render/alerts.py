@@ -67,13 +67,21 @@ def alert_content(mention_role_id: int | None) -> str | None:
     return None if mention_role_id is None else f"<@&{mention_role_id}>"
 
 
-def alert_embed(event: NeocpEvent, *, reference: str) -> discord.Embed:
-    """An event as observers read it: what happened, the figures, links, coloured by interest."""
+def alert_embed(
+    event: NeocpEvent, *, reference: str, site_line: str | None = None
+) -> discord.Embed:
+    """An event as observers read it: what happened, the figures, links, coloured by interest.
+
+    ``site_line``: for a subscription with a site, that site's figures, shown first.
+    """
     obj = event.object
+    description = _description(event)
+    if site_line is not None:
+        description = f"**{site_line}**\n{description}"
     embed = discord.Embed(
         title=truncate(_TITLES[event.kind].format(shown(event.designation)), EMBED_TITLE_LIMIT),
         url=scout_url(event.designation),
-        description=truncate(_description(event), EMBED_DESCRIPTION_LIMIT),
+        description=truncate(description, EMBED_DESCRIPTION_LIMIT),
         colour=COLOUR_UNKNOWN if event.kind is EventKind.REMOVED else object_colour(obj),
         timestamp=event.detected_at,
     )

@@ -9,11 +9,12 @@ limits let through, and a last line that counts the rest; the detail of each obj
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import discord
 
+from bot.alerts.sites import SiteFigures
 from bot.neocp.digest import DigestEntry, merge_events
 from bot.neocp.events import EventKind, NeocpEvent
 from bot.render import safe
@@ -29,6 +30,7 @@ from bot.render.common import (
     scout_url,
     shown_code,
 )
+from bot.render.tonight import site_figures_line, site_note
 
 _WORDS: Final[dict[EventKind, str]] = {
     EventKind.NEW: "new",
@@ -45,20 +47,39 @@ _MORE_ROOM: Final = 80
 _CHANGES_SHOWN: Final = 2
 
 
-def delivery_embed(events: Sequence[NeocpEvent], *, reference: str) -> discord.Embed:
-    """The one embed a channel's message carries for these events."""
+def delivery_embed(
+    events: Sequence[NeocpEvent],
+    *,
+    reference: str,
+    site_figures: Mapping[str, SiteFigures] | None = None,
+) -> discord.Embed:
+    """The one embed a channel's message carries for these events.
+
+    ``site_figures``: for a subscription with a site, that site's figures per designation:
+    one line in a single alert, a short note on each line of a digest.
+    """
+    figures = site_figures or {}
     entries = merge_events(events)
     if len(entries) == 1 and entries[0].merged == 1:
-        return alert_embed(entries[0].event, reference=reference)
-    return digest_embed(entries, reference=reference)
+        entry = entries[0]
+        seen = figures.get(entry.designation)
+        line = None if seen is None else site_figures_line(seen, entry.object)
+        return alert_embed(entry.event, reference=reference, site_line=line)
+    return digest_embed(entries, reference=reference, site_figures=figures)
 
 
-def digest_embed(entries: Sequence[DigestEntry], *, reference: str) -> discord.Embed:
+def digest_embed(
+    entries: Sequence[DigestEntry],
+    *,
+    reference: str,
+    site_figures: Mapping[str, SiteFigures] | None = None,
+) -> discord.Embed:
     counts = Counter(entry.kind for entry in entries)
     title = "NEOCP: " + ", ".join(
         f"{counts[kind]} {_WORDS[kind]}" for kind in _WORDS if counts[kind]
     )
-    lines = [digest_line(entry) for entry in entries]
+    figures = site_figures or {}
+    lines = [digest_line(entry) + site_note(figures.get(entry.designation)) for entry in entries]
     shown = safe.fit_lines(lines, EMBED_DESCRIPTION_LIMIT - _MORE_ROOM).split("\n")
     # A line cut short still names its object; count only the ones left out entirely.
     left_out = len(entries) - len(shown)

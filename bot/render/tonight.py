@@ -9,6 +9,7 @@ from datetime import datetime
 
 import discord
 
+from bot.alerts.sites import SiteFigures
 from bot.render import safe
 from bot.render.common import DATA_FOOTER, fmt_arcmin, fmt_mag, fmt_rate, shown
 from bot.render.sites import fmt_window, site_label
@@ -135,3 +136,31 @@ def tonight_embed(tonight: Tonight, index: int) -> discord.Embed:
 def site_query_label(site: Site) -> str:
     """How an ephemeris answer names a server's site: "Mt. Lemmon (G96)"."""
     return safe.text(site.label, limit=120)
+
+
+def site_figures_line(figures: SiteFigures, obj: ScoutObject) -> str:
+    """The one line of a site-filtered subscription's alert: the DESIGN.md form when the
+    object is observable from the site within the window, else why it is not."""
+    if figures.visibility is not None:
+        return site_alert_line(figures.site, obj, figures.visibility)
+    site = figures.site
+    limits = f"above {site.min_altitude:g}° with the Sun below {site.twilight.sun_altitude:g}°"
+    if site.limiting_vmag is not None:
+        limits += f", V ≤ {site.limiting_vmag:g}"
+    return (
+        f"From {site_label(site)}: not observable in the {figures.hours:g} h after this "
+        f"alert ({limits})"
+    )
+
+
+def site_note(figures: SiteFigures | None) -> str:
+    """A digest line's note: " · G96: up 02:10-05:40, 62° at 03:55" (or "not observable")."""
+    if figures is None:
+        return ""
+    seen = figures.visibility
+    if seen is None:
+        return f" · {figures.site.code}: not observable"
+    return (
+        f" · {figures.site.code}: up {hhmm(seen.start)}-{hhmm(seen.end)}, "
+        f"{seen.best_altitude:.0f}° at {hhmm(seen.best_time)}"
+    )

@@ -116,6 +116,9 @@ def test_the_group_and_options_are_named_as_the_design_says() -> None:
         "min_rating",
         "events",
         "mention",
+        "site",
+        "observable",
+        "within_hours",
         "threads",
         "followup_role",
     ]
