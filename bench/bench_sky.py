@@ -11,6 +11,9 @@
    followup (site read from a real SQLite store, the plan computed in a worker thread,
    the embed and its buttons built) with a Scout that answers the summary at once, so
    everything measured is the bot's own work. Wall time, median and worst.
+3. A poll with 100 site-filtered subscriptions: choosing the recipients of 30 new objects
+   (the watcher's ``ObservabilityJudge`` and ``recipients_by_site``, sites read from a real
+   SQLite store) on one and on three sites, against 100 subscriptions with thresholds only.
 
 A benchmark, not a test: it prints and asserts nothing.
 """
@@ -36,12 +39,16 @@ TARGET_MS = 150.0
 
 
 def lemmon() -> Site:
-    observatory = site_observatory("G96")
+    return site_at("G96", name="Mt. Lemmon")
+
+
+def site_at(code: str, name: str | None = None) -> Site:
+    observatory = site_observatory(code)
     assert observatory.longitude is not None
     assert observatory.rho_cos_phi is not None and observatory.rho_sin_phi is not None
     return Site(
-        code="G96",
-        name="Mt. Lemmon",
+        code=code,
+        name=name or observatory.name,
         longitude=observatory.longitude,
         rho_cos_phi=observatory.rho_cos_phi,
         rho_sin_phi=observatory.rho_sin_phi,
@@ -147,6 +154,68 @@ def main() -> None:
     args = parser.parse_args()
     ranking(args.runs)
     asyncio.run(answer_overhead(args.runs))
+    asyncio.run(poll_with_sites(args.runs))
+
+
+async def poll_with_sites(runs: int) -> None:
+    """What choosing the recipients of one poll costs: 30 new objects, 100 subscriptions
+    that are site-filtered (on one site, then on three), against 100 with thresholds only.
+    The watcher's own path (``ObservabilityJudge.for_poll`` + ``recipients_by_site``) with
+    the sites read from a real SQLite store; no Scout request is made by it at all."""
+    from bot.alerts.sites import ObservabilityJudge, recipients_by_site
+    from bot.neocp import AlertFilter
+    from bot.neocp.events import EventKind, NeocpEvent
+    from bot.store import NewSubscription
+
+    now = datetime.now(UTC)
+    events = [
+        NeocpEvent(
+            kind=EventKind.NEW,
+            designation=obj.designation,
+            first_seen=now,
+            detected_at=now,
+            object=obj,
+        )
+        for obj in neocp(30, now, seed=13)
+    ]
+    print("A poll with 30 new objects and 100 subscriptions: choosing recipients, wall ms:")
+    codes = {"plain": (), "one site": ("G96",), "three sites": ("G96", "703", "F51")}
+    for label, sites in codes.items():
+        with tempfile.TemporaryDirectory() as folder:
+            store = await Store.open(f"sqlite:///{folder}/bench.db")
+            try:
+                for code in sites:
+                    await store.save_site(111, site_at(code), by=1)
+                for n in range(100):
+                    chosen = (
+                        AlertFilter(site=sites[n % len(sites)], observable=True)
+                        if sites
+                        else AlertFilter(min_neo_score=50)
+                    )
+                    await store.save_subscription(
+                        NewSubscription(
+                            guild_id=111,
+                            channel_id=10_000 + n,
+                            filter=chosen,
+                            mention_role_id=None,
+                            created_by=1,
+                        ),
+                        max_per_guild=None,
+                    )
+                subscriptions = await store.active_subscriptions()
+                times, delivered = [], 0
+                for _ in range(runs):
+                    started = time.perf_counter()
+                    judge = await ObservabilityJudge.for_poll(store, subscriptions, events, now=now)
+                    chosen_ids = recipients_by_site(events, subscriptions, judge)
+                    times.append((time.perf_counter() - started) * 1000)
+                    delivered = sum(len(ids) for _, ids in chosen_ids)
+                print(
+                    f"  {label:11s}: {statistics.median(times):6.1f} / {max(times):6.1f} ms, "
+                    f"{delivered} deliveries chosen"
+                )
+            finally:
+                await store.close()
 
 
 if __name__ == "__main__":

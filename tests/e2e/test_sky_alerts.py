@@ -1,0 +1,155 @@
+"""A site-filtered subscription through Discord: /site add G96, /alerts subscribe with
+site and observable, and a fake Scout whose objects are placed on the sky on purpose
+(relative to this test's own 'now'): new, updated and removed events reach the
+site-filtered channel only for the object Mt. Lemmon can observe, each with the site's line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.e2e.conftest import require_command, skip_unless_cog
+from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
+from tests.e2e.fake_discord.wire import MANAGE_CHANNELS, MEMBER_PERMISSIONS
+from tests.e2e.fake_upstreams import FakeScout
+from tests.e2e.harness import (
+    ALERTS,
+    FOLLOW_UP,
+    GENERAL,
+    MODERATOR,
+    TEAM_GUILD,
+    BotProcess,
+    World,
+)
+from tests.sky.helpers import meridian_ra, site
+
+skip_unless_cog("cogs.site", "/site")
+
+pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+
+MANAGE_GUILD = 1 << 5
+PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD | MANAGE_CHANNELS
+UP, LOW = "P77up01", "P77low1"
+
+
+@pytest.fixture(scope="module")
+def bot_env() -> dict[str, str]:
+    return {
+        "E2E_ALLOW_FAST_POLLS": "1",
+        "SCOUTBOT_ALERTS__ENABLED": "true",
+        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
+        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
+        "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
+    require_command(fake_discord, "site add")
+    require_command(fake_discord, "alerts subscribe")
+
+
+@pytest.fixture(autouse=True)
+def _scout_healthy(fake_scout: FakeScout) -> Iterator[None]:
+    yield
+    fake_scout.heal()
+
+
+async def moderator(discord: FakeDiscord, command: str, **options: object) -> FakeInteraction:
+    return await discord.slash(
+        command,
+        guild_id=TEAM_GUILD,
+        channel_id=GENERAL,
+        user=MODERATOR,
+        permissions=PERMISSIONS,
+        **options,
+    )
+
+
+async def full_polls(scout: FakeScout, count: int = 1) -> None:
+    await scout.wait_requests(scout.count("summary") + count + 1, mode="summary", within=30.0)
+
+
+def posts_about(discord: FakeDiscord, channel_id: int, designation: str) -> list[FakeMessage]:
+    return [m for m in discord.channel_messages(channel_id) if designation in m.text]
+
+
+def place(scout: FakeScout) -> None:
+    """UP on Mt. Lemmon's meridian in the middle of its coming night; LOW at Dec -80."""
+    from bot.sky import tonight_window
+
+    now = datetime.now(UTC)
+    window = tonight_window(site("G96"), now)
+    assert window is not None
+    ra = meridian_ra(site("G96"), window.start + (window.end - window.start) / 2)
+    hours, minutes = divmod(round(ra / 15 * 60) % 1440, 60)
+    common = {"ra": f"{hours:02d}:{minutes:02d}", "tEphem": now.strftime("%Y-%m-%d %H:%M")}
+    scout.add(UP, dec="+30", Vmag="20.3", unc="3.2", neoScore=95, **common)
+    scout.add(LOW, dec="-80", Vmag="19.0", neoScore=95, **common)
+
+
+async def test_a_site_and_two_subscriptions(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout, world: World
+) -> None:
+    added = await fake_discord.answer(
+        await moderator(fake_discord, "site add", code="G96", name="Mt. Lemmon", fov_arcmin=60.0)
+    )
+    assert "Site added: Mt. Lemmon (G96)" in added.text
+    await full_polls(fake_scout)  # the first poll has recorded the list
+    sited = await fake_discord.answer(
+        await moderator(
+            fake_discord,
+            "alerts subscribe",
+            channel=world.team.channels[ALERTS],
+            site="G96",
+            observable=True,
+            within_hours=24.0,
+        )
+    )
+    assert "only objects observable from G96 within 24 h" in sited.text
+    await fake_discord.answer(
+        await moderator(fake_discord, "alerts subscribe", channel=world.team.channels[FOLLOW_UP])
+    )
+
+
+async def test_a_new_object_reaches_the_site_channel_only_if_observable(
+    fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    place(fake_scout)
+    await fake_discord.wait_for(
+        lambda: (
+            posts_about(fake_discord, FOLLOW_UP, UP) and posts_about(fake_discord, FOLLOW_UP, LOW)
+        ),
+        "both new objects in #follow-up",
+        within=30.0,
+    )
+    await full_polls(fake_scout)
+    [alert] = posts_about(fake_discord, ALERTS, UP)
+    assert posts_about(fake_discord, ALERTS, LOW) == []
+    assert "From Mt. Lemmon (G96): up " in alert.text
+    assert "V 20.3, 1σ 3.2′ (field 60′)" in alert.text
+
+
+async def test_an_update_and_the_removals(fake_discord: FakeDiscord, fake_scout: FakeScout) -> None:
+    fake_scout.update(UP, nObs=12, neoScore=99)
+    await fake_discord.wait_for(
+        lambda: len(posts_about(fake_discord, ALERTS, UP)) == 2,
+        "the update in #neo-alerts",
+        within=30.0,
+    )
+    fake_scout.remove(UP)
+    fake_scout.remove(LOW)
+    await fake_discord.wait_for(
+        lambda: len(posts_about(fake_discord, FOLLOW_UP, LOW)) == 2,
+        "LOW's removal in #follow-up",
+        within=30.0,
+    )
+    await fake_discord.wait_for(
+        lambda: len(posts_about(fake_discord, ALERTS, UP)) == 3,
+        "UP's removal in #neo-alerts",
+        within=30.0,
+    )
+    await full_polls(fake_scout)
+    assert posts_about(fake_discord, ALERTS, LOW) == []
