@@ -12,7 +12,7 @@
    the embed and its buttons built) with a Scout that answers the summary at once, so
    everything measured is the bot's own work. Wall time, median and worst.
 3. A poll with 100 site-filtered subscriptions: choosing the recipients of 30 new objects
-   (the watcher's ``ObservabilityJudge`` and ``recipients_by_site``, sites read from a real
+   (the watcher's ``ObservabilityJudge`` and each filter's verdict, sites read from a real
    SQLite store) on one and on three sites, against 100 subscriptions with thresholds only.
 
 A benchmark, not a test: it prints and asserts nothing.
@@ -160,9 +160,10 @@ def main() -> None:
 async def poll_with_sites(runs: int) -> None:
     """What choosing the recipients of one poll costs: 30 new objects, 100 subscriptions
     that are site-filtered (on one site, then on three), against 100 with thresholds only.
-    The watcher's own path (``ObservabilityJudge.for_poll`` + ``recipients_by_site``) with
+    The watcher's own steps (``ObservabilityJudge.for_poll``, then each filter's verdict)
+    with
     the sites read from a real SQLite store; no Scout request is made by it at all."""
-    from bot.alerts.sites import ObservabilityJudge, recipients_by_site
+    from bot.alerts.sites import ObservabilityJudge
     from bot.neocp import AlertFilter
     from bot.neocp.events import EventKind, NeocpEvent
     from bot.store import NewSubscription
@@ -207,9 +208,12 @@ async def poll_with_sites(runs: int) -> None:
                 for _ in range(runs):
                     started = time.perf_counter()
                     judge = await ObservabilityJudge.for_poll(store, subscriptions, events, now=now)
-                    chosen_ids = recipients_by_site(events, subscriptions, judge)
+                    chosen_ids = [
+                        [s.id for s in subscriptions if s.filter.wants(e) and judge.admits(s, e)]
+                        for e in events
+                    ]
                     times.append((time.perf_counter() - started) * 1000)
-                    delivered = sum(len(ids) for _, ids in chosen_ids)
+                    delivered = sum(len(ids) for ids in chosen_ids)
                 print(
                     f"  {label:11s}: {statistics.median(times):6.1f} / {max(times):6.1f} ms, "
                     f"{delivered} deliveries chosen"
