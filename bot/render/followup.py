@@ -4,6 +4,7 @@ the private answers to a press, `/followup mine`, and the one-line status for li
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -25,6 +26,7 @@ from bot.render.common import (
 )
 
 FOLLOWUP_FIELD: Final = "Follow-up"
+_RANK: Final = re.compile(r"^\d+\.\s+")
 
 _BUTTONS: Final[tuple[tuple[ButtonAction, str, discord.ButtonStyle, str], ...]] = (
     (ButtonAction.TARGETING, "Targeting", discord.ButtonStyle.primary, "🎯"),
@@ -110,8 +112,12 @@ def add_team_field(embed: discord.Embed, team: TeamStatus | None) -> discord.Emb
 
 
 def page_designations(page: discord.Embed) -> list[str]:
-    """The designations of a `/scout list` page, from its fields' names."""
-    return [(field.name or "").split(" · ", 1)[0] for field in page.fields]
+    """The designations of a `/scout list` or `/scout tonight` page, from its fields'
+    names (``"P21abcd · ..."``, or ranked: ``"3. P21abcd · ..."``)."""
+    return [
+        _RANK.sub("", (field.name or "").split(" · ", 1)[0]).replace("\\", "")
+        for field in page.fields
+    ]
 
 
 def add_team_lines(page: discord.Embed, teams: Mapping[str, TeamStatus]) -> discord.Embed:

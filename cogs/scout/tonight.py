@@ -28,6 +28,7 @@ from bot.scout import EphemerisQuery, validate_designation
 from bot.sky import Site, Tonight, TonightSort, plan_tonight, tonight_window
 from bot.store import StoredSite
 from cogs.scout.answers import Interaction, run_ephemeris
+from cogs.scout.pager import with_team_statuses
 from cogs.site import server_site, site_autocomplete
 
 log = logging.getLogger(__name__)
@@ -244,6 +245,7 @@ class TonightPageButton(
         await interaction.response.defer()
         tonight = await tonight_for(interaction, stored.site, self.options)
         embed, view = tonight_page(tonight, self.options, owner_id=self.owner_id, index=self.page)
+        embed = await with_team_statuses(interaction, embed)
         await interaction.edit_original_response(embed=embed, view=view)
 
 
@@ -328,6 +330,7 @@ class TonightCommand(commands.Cog):
         await interaction.response.defer(thinking=True)
         tonight = await tonight_for(interaction, stored.site, options)
         embed, view = tonight_page(tonight, options, owner_id=interaction.user.id, index=0)
+        embed = await with_team_statuses(interaction, embed)
         if view is None:
             await interaction.followup.send(embed=embed)
         else:

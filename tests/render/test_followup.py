@@ -117,6 +117,9 @@ def test_a_list_page_gets_the_team_line_under_each_object_with_a_status() -> Non
     page.add_field(name="P21other · NEO 50 · PHA 0 · rating 0", value="V 21.0")
     team = TeamStatus.from_records([press("Alice", FollowupStatus.TARGETING)])
     assert page_designations(page) == ["P21abcd", "P21other"]
+    ranked = discord.Embed()
+    ranked.add_field(name="3. P21abcd · priority 80", value="up 02:10-05:40 UTC")
+    assert page_designations(ranked) == ["P21abcd"]
     add_team_lines(page, {"P21abcd": team})
     assert page.fields[0].value == "V 20.1\n👥 1 targeting"
     assert page.fields[1].value == "V 21.0"
