@@ -25,6 +25,7 @@ from bot.render.common import (
     EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
     NA,
+    fmt_approach,
     fmt_arc,
     fmt_arcmin,
     fmt_elong,
@@ -39,10 +40,13 @@ from bot.render.common import (
     object_colour,
     object_links,
     relative_time,
+    removal_links,
     scout_url,
     shown,
     shown_code,
     truncate,
+    utc_and_relative,
+    utc_time,
 )
 from bot.scout.models import ScoutObject
 from bot.store.models import OutboxCounts, Subscription, SubscriptionState
@@ -88,16 +92,25 @@ def alert_embed(
     embed.add_field(name="Scores (0-100)", value=fmt_scores(obj))
     embed.add_field(name="Impact rating", value=fmt_rating(obj.rating))
     embed.add_field(name="Brightness", value=f"V {fmt_mag(obj.vmag)} · H {fmt_mag(obj.h)}")
+    # What decides urgency: an object passing 3 LD must say so in its alert.
+    embed.add_field(name="Earth approach", value=fmt_approach(obj), inline=False)
     n_obs = NA if obj.n_obs is None else str(obj.n_obs)
     embed.add_field(name="Observations", value=f"{n_obs} obs · arc {fmt_arc(obj.arc_hours)}")
-    embed.add_field(
-        name="Position",
-        value=f"{fmt_radec(obj)} · elong. {fmt_elong(obj.elong)} · {fmt_rate(obj.rate)}",
-    )
     embed.add_field(name="1-σ uncertainty", value=fmt_uncertainty(obj))
-    embed.add_field(name="Links", value=object_links(event.designation), inline=False)
+    # One line, not inline: "elong. 96° · 22.4″/min" split across columns read as two.
+    embed.add_field(name="Position (coarse)", value=_position(obj), inline=False)
+    if event.kind is EventKind.REMOVED:
+        embed.add_field(name="Links", value=removal_links(event.designation), inline=False)
+    else:
+        embed.add_field(name="Links", value=object_links(event.designation), inline=False)
     embed.set_footer(text=f"{DATA_FOOTER} · {reference_text(reference)}")
     return embed
+
+
+def _position(obj: ScoutObject) -> str:
+    """Scout's coarse position with its epoch: ``"20h25m -47° at 2026-07-12 08:30 UTC"``."""
+    epoch = "" if obj.ephemeris_time is None else f" at {utc_time(obj.ephemeris_time)}"
+    return f"{fmt_radec(obj)}{epoch} · elong. {fmt_elong(obj.elong)} · rate {fmt_rate(obj.rate)}"
 
 
 def _description(event: NeocpEvent) -> str:
@@ -108,12 +121,12 @@ def _description(event: NeocpEvent) -> str:
             "No longer on Scout's list: designated, identified with a known object, or "
             f"withdrawn. Figures as last listed. {_last_run(event.object)}"
         )
-    lines = [f"**{change.label}**: {format_change(change)}" for change in event.changes]
+    lines = [f"**{change_label(change)}**: {format_change(change)}" for change in event.changes]
     return "\n".join([*lines, _last_run(event.object)])
 
 
 def _last_run(obj: ScoutObject) -> str:
-    return f"Scout ran {relative_time(obj.last_run)}."
+    return f"Scout ran {utc_and_relative(obj.last_run)}."
 
 
 def _format_plain(value: float | None) -> str:
@@ -136,6 +149,19 @@ _CHANGE_FORMATS: Final[dict[str, Callable[[float | None], str]]] = {
     "vmag": fmt_mag,
     "unc": fmt_arcmin,
 }
+
+
+# The values are formatted with their units ("24 min", "0.4 LD"), so the label must not
+# repeat them: the core's "arc (h)" read "arc (h): 0.4 h".
+_CHANGE_LABELS: Final[dict[str, str]] = {
+    "arc_hours": "arc",
+    "ca_dist": "closest approach",
+    "unc": "1-σ uncertainty",
+}
+
+
+def change_label(change: Change) -> str:
+    return _CHANGE_LABELS.get(change.field, change.label)
 
 
 def format_change(change: Change) -> str:

@@ -6,8 +6,9 @@ for an embed; ``None`` always reads ``"n/a"`` so a missing value never looks lik
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import quote
 
@@ -97,10 +98,13 @@ def fmt_mag(value: float | None) -> str:
 
 
 def fmt_arc(hours: float | None) -> str:
-    """Scout's arc is in hours: under a day ``"1.1 h"``, else days ``"2.3 d"``."""
+    """Scout's arc is in hours: under an hour ``"24 min"``, under a day ``"1.1 h"``, else
+    days ``"2.3 d"`` (an arc of 0.4 h read "0.0 h" at one decimal of a day's scale)."""
     hours = safe.non_negative(hours)
     if hours is None:
         return NA
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
     if hours < 24:
         return f"{hours:.1f} h"
     return f"{hours / 24:.1f} d"
@@ -167,6 +171,39 @@ def fmt_elong(elong: float | None) -> str:
     return NA if checked is None else f"{checked:.0f}°"
 
 
+# Geometric albedos bracketing most NEOs: dark (C-like) and bright (S-like).
+_ALBEDO_DARK: Final = 0.05
+_ALBEDO_BRIGHT: Final = 0.25
+
+
+def diameter_km(h: float, albedo: float) -> float:
+    """The standard relation D = 1329 km / sqrt(albedo) * 10^(-H/5)."""
+    return 1329.0 / math.sqrt(albedo) * 10 ** (-h / 5)
+
+
+def fmt_size(h: float | None) -> str:
+    """The size H implies for albedos 0.25 to 0.05: H 24.9 -> ``"≈ 28-62 m"``."""
+    h = safe.within(h, -5, 40)
+    if h is None:
+        return NA
+    small, large = diameter_km(h, _ALBEDO_BRIGHT), diameter_km(h, _ALBEDO_DARK)
+    if large < 1:
+        return f"≈ {_two_figures(small * 1000)}-{_two_figures(large * 1000)} m"
+    return f"≈ {_two_figures(small)}-{_two_figures(large)} km"
+
+
+def _two_figures(value: float) -> str:
+    return f"{float(f'{value:.2g}'):g}"
+
+
+def fmt_approach(obj: ScoutObject) -> str:
+    """``"MOID 0.012 au · closest 3.1 LD · v∞ 12.4 km/s"``."""
+    return (
+        f"MOID {fmt_number(obj.moid, 3, ' au')} · closest {fmt_number(obj.ca_dist, 3, ' LD')} · "
+        f"v∞ {fmt_number(obj.v_inf, 3, ' km/s')}"
+    )
+
+
 def fmt_number(value: float | None, digits: int = 3, unit: str = "") -> str:
     """A plain number to ``digits`` significant figures, with an optional unit."""
     value = safe.finite(value)
@@ -176,6 +213,17 @@ def fmt_number(value: float | None, digits: int = 3, unit: str = "") -> str:
 
 
 # --- time ---------------------------------------------------------------------------------
+
+
+def utc_time(when: datetime | None) -> str:
+    """An instant observers point at, explicitly in UTC: ``"2026-07-12 08:30 UTC"``
+    (Discord's own timestamps show the reader's zone, beside tables in UTC)."""
+    return NA if when is None else f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def utc_and_relative(when: datetime | None) -> str:
+    """``"2026-07-12 08:30 UTC (<t:…:R>)"``: the instant, and how long ago or ahead."""
+    return NA if when is None else f"{utc_time(when)} ({relative_time(when)})"
 
 
 def relative_time(when: datetime | None) -> str:
@@ -204,6 +252,20 @@ def neocp_url(designation: str) -> str:
     if len(designation) > DESIGNATION_SHOWN_LIMIT:
         return NEOCP_PAGE
     return safe.url(_MPC_NEOCP_OBJECT.format(quote(designation, safe=""))) or NEOCP_PAGE
+
+
+_MPC_SEARCH: Final = "https://www.minorplanetcenter.net/db_search/show_object?object_id={}"
+# Where the MPC says what became of objects that left the NEOCP (designation, not
+# confirmed, not a minor planet, with the MPEC).
+PREVIOUS_NEOCP_PAGE: Final = "https://www.minorplanetcenter.net/iau/NEO/ToConfirm_PrevDes.html"
+
+
+def removal_links(designation: str) -> str:
+    """For an object that left the NEOCP, whose NEOCP and Scout pages no longer list it:
+    the MPC's search for the designation and the previous-NEOCP page."""
+    search = NEOCP_PAGE if len(designation) > DESIGNATION_SHOWN_LIMIT else None
+    search = search or safe.url(_MPC_SEARCH.format(quote(designation, safe=""))) or NEOCP_PAGE
+    return f"[MPC search]({search}) · [Previous NEOCP objects]({PREVIOUS_NEOCP_PAGE})"
 
 
 def object_links(designation: str) -> str:

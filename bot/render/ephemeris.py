@@ -40,7 +40,7 @@ SUN_FLAGS: Final[dict[str | None, str]] = {
     "c": "civil twilight",
     "*": "daylight",
 }
-_SUN_LEGEND: Final = "Sun: – night, a astronomical, n nautical, c civil twilight, * day."
+_SUN_LEGEND: Final = "– night, a astronomical, n nautical, c civil twilight, * day."
 
 
 @dataclass(frozen=True)
@@ -62,28 +62,38 @@ def _sigma(record: EphemerisRecord) -> str:
     value = record.sigma_pos
     if value is None:
         return "–"
-    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
+    return f"{value:.2f}" if value < 10 else f"{value:.3g}" if value < 1000 else f"{value:.0f}"
+
+
+def _rate(record: EphemerisRecord) -> str:
+    """Three significant figures, but never wider than 5 (``1.23e+03`` would be 8)."""
+    value = record.median.get("rate")
+    if value is None:
+        return "–"
+    return format(value, ".3g") if abs(value) < 100 else f"{value:.0f}"
 
 
 def _sun(record: EphemerisRecord) -> str:
     return record.sun_flag or "–"
 
 
+# Within 55 characters, what fits an embed on a desktop without wrapping: the columns an
+# observer points with. Elongation, Moon distance, limits and the rest are in the CSV.
+TABLE_WIDTH: Final = 55
+
 _GEOCENTRIC_COLUMNS: Final = (
     Column("UTC", 11, lambda r: r.time.strftime("%m-%d %H:%M")),
     Column("R.A.", 10, lambda r: ra_hms(r.ra)),
     Column("Dec.", 9, lambda r: dec_dms(r.dec)),
     Column("V", 4, _median("vmag", ".1f")),
-    Column('"/min', 6, _median("rate", ".3g")),
-    Column("PA", 5, _median("pa", ".1f")),
-    Column("Elo", 3, _median("elong", ".0f")),
-    Column("Moon", 4, _median("moon", ".0f")),
-    Column("σ'", 6, _sigma),
+    Column('"/min', 5, _rate),
+    Column("PA", 3, _median("pa", ".0f")),
+    Column("σ'", 5, _sigma),
 )
 _TOPOCENTRIC_COLUMNS: Final = (
-    *_GEOCENTRIC_COLUMNS,
-    Column("Sun", 3, _sun),
-    Column("Alt", 5, _median("el", ".1f")),
+    *_GEOCENTRIC_COLUMNS[:-1],
+    Column("Alt", 3, _median("el", ".0f")),
+    Column("S", 1, _sun),
 )
 
 
@@ -265,12 +275,12 @@ def ephemeris_reply(
 def _table_notes(eph: Ephemeris, *, topocentric: bool) -> str:
     orbits = NA if eph.orbit_count is None else str(eph.orbit_count)
     notes = (
-        f"Median of {orbits} sampled orbits. Rate in arcsec/min, PA/elongation/Moon in "
-        "degrees, σ' the 1-σ position uncertainty in arcmin. Every column, limits "
-        "included, is in the CSV."
+        f"Times UTC. Median of {orbits} sampled orbits. Rate in arcsec/min, PA in degrees, "
+        "σ' the 1-σ position uncertainty in arcmin. Elongation, Moon distance and every "
+        "other column, limits included, are in the CSV."
     )
     if topocentric:
-        notes += f"\nAlt in degrees. {_SUN_LEGEND}"
+        notes += f"\nAlt in degrees; S the Sun: {_SUN_LEGEND}"
     return notes
 
 

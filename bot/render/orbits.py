@@ -7,6 +7,7 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final
 
 import discord
@@ -48,6 +49,8 @@ class OrbitStats:
     i: Spread | None
     h: Spread | None
     moid: Spread | None
+    dca: Spread | None  # close-approach distance, au (orbits that approach only)
+    tca: Spread | None  # close-approach time, JD
     neo: int
     pha: int
     impacting: int
@@ -109,6 +112,8 @@ def orbit_stats(orbits: Sequence[SampledOrbit]) -> OrbitStats:
         i=spread([o.inc for o in orbits]),
         h=spread([o.h for o in orbits]),
         moid=spread([o.moid for o in orbits]),
+        dca=spread([o.dca for o in orbits]),
+        tca=spread([o.tca for o in orbits]),
         neo=count(is_neo),
         pha=count(is_pha),
         impacting=count(lambda o: o.impacts),
@@ -154,21 +159,59 @@ def orbits_reply(result: ObjectOrbits) -> Reply:
     return Reply(embeds=[embed], attachments=[attachment])
 
 
+# Fixed decimals per quantity, so the column reads evenly ("i 20.0°" beside "e 0.426").
+_ELEMENT_ROWS: Final = (
+    ("q", "q", " au", 3),
+    ("e", "e", "", 3),
+    ("i", "i", "°", 1),
+    ("H", "h", "", 1),
+    ("MOID", "moid", " au", 4),
+)
+LD_PER_AU: Final = 389.17
+_UNIX_EPOCH_JD: Final = 2440587.5
+
+
 def _elements(stats: OrbitStats) -> str:
-    rows = [
-        ("q", stats.q, " au", 3),
-        ("e", stats.e, "", 3),
-        ("i", stats.i, "°", 3),
-        ("H", stats.h, "", 3),
-        ("MOID", stats.moid, " au", 2),
+    lines = [
+        f"{name} {_spread(getattr(stats, attr), unit, decimals)}"
+        for name, attr, unit, decimals in _ELEMENT_ROWS
     ]
-    return "\n".join(f"{name} {_spread(value, unit, digits)}" for name, value, unit, digits in rows)
+    lines += _close_approach(stats)
+    return "\n".join(lines)
 
 
-def _spread(value: Spread | None, unit: str, digits: int) -> str:
+def _spread(value: Spread | None, unit: str, decimals: int) -> str:
     if value is None:
         return NA
-    return f"**{value.median:.{digits}g}**{unit} ({value.low:.{digits}g}–{value.high:.{digits}g})"
+    return (
+        f"**{value.median:.{decimals}f}**{unit} "
+        f"({value.low:.{decimals}f}–{value.high:.{decimals}f})"
+    )
+
+
+def _close_approach(stats: OrbitStats) -> list[str]:
+    """The spread of the closest approach in LD and of its date (UTC), for the orbits
+    that approach; nothing when none does."""
+    lines = []
+    if stats.dca is not None:
+        ld = Spread(
+            stats.dca.median * LD_PER_AU,
+            stats.dca.low * LD_PER_AU,
+            stats.dca.high * LD_PER_AU,
+            stats.dca.count,
+        )
+        lines.append(f"closest {_spread(ld, ' LD', 2)} in {ld.count} orbits")
+    if stats.tca is not None:
+        lines.append(
+            f"on **{_jd_text(stats.tca.median)}** "
+            f"({_jd_text(stats.tca.low)}–{_jd_text(stats.tca.high)}) UTC"
+        )
+    return lines
+
+
+def _jd_text(jd: float) -> str:
+    when = datetime.fromtimestamp((jd - _UNIX_EPOCH_JD) * 86400, tz=UTC)
+    return f"{when:%Y-%m-%d %H:%M}"
 
 
 def _shares(stats: OrbitStats) -> str:

@@ -17,8 +17,10 @@ import discord
 from bot.client import AnsweringButton, send_ephemeral
 from bot.errors import InvalidInput
 from bot.neocp.filters import ListOptions, select_objects
+from bot.render import safe
 from bot.render.followup import add_team_lines, page_designations
-from bot.render.listing import list_pages
+from bot.render.listing import find_page
+from bot.render.listing import list_page as render_page
 from bot.render.safe import message_kwargs
 from bot.scout import Summary
 from cogs.followup import team_statuses
@@ -166,16 +168,32 @@ async def with_team_statuses(interaction: Interaction, page: discord.Embed) -> d
 
 
 def list_page(
-    summary: Summary, options: ListOptions, *, owner_id: int, index: int
+    summary: Summary,
+    options: ListOptions,
+    *,
+    owner_id: int,
+    index: int,
+    find: str | None = None,
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    """Page ``index`` of the list as it is now (the last one if the list has shrunk) and,
-    when there is more than one page, the pager under it."""
+    """Page ``index`` of the list as it is now (the last one if the list has shrunk), or
+    the page of the first object matching ``find``, and, when there is more than one
+    page, the pager under it. Only that page is rendered.
+
+    InvalidInput when ``find`` matches nothing: a sentence beats a silent page 1.
+    """
     selected = select_objects(summary.objects, options)
-    pages = list_pages(selected, options, total=len(summary.objects))
-    index = max(0, min(index, len(pages) - 1))
-    if len(pages) == 1:
-        return pages[0], None
-    return pages[index], pager_view(owner_id, options, index, len(pages))
+    if find is not None and find.strip():
+        found = find_page(selected, find)
+        if found is None:
+            raise InvalidInput(
+                f"No object in this list matches `{safe.code(find, limit=40)}`; "
+                "check the filters, or run /scout list without `find`."
+            )
+        index = found
+    page = render_page(selected, options, total=len(summary.objects), index=index)
+    if page.count == 1:
+        return page.embed, None
+    return page.embed, pager_view(owner_id, options, page.index, page.count)
 
 
 def pager_view(owner_id: int, options: ListOptions, index: int, count: int) -> discord.ui.View:

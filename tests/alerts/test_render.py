@@ -43,8 +43,10 @@ def test_a_new_object_alert_carries_the_figures_observers_need() -> None:
     assert shown["Impact rating"] == "0 (negligible)"
     assert "V 19.2" in shown["Brightness"] and "H 22.5" in shown["Brightness"]
     assert shown["Observations"] == "7 obs · arc 1.1 h"
-    assert "20h25m -47°" in shown["Position"] and "152°" in shown["Position"]
-    assert "4.8″/min" in shown["Position"]
+    position = shown["Position (coarse)"]
+    assert "20h25m -47° at " in position and " UTC · " in position and "152°" in position
+    assert "rate 4.8″/min" in position
+    assert shown["Earth approach"].startswith("MOID ") and "closest " in shown["Earth approach"]
     assert shown["1-σ uncertainty"] == "5.4′ (26′ in 1 d)"
     assert "showobsorbs.cgi?Obj=P21abcd" in shown["Links"]
     assert embed.footer.text is not None and "0123abcd" in embed.footer.text
@@ -64,7 +66,19 @@ def test_an_update_says_what_moved_from_what_to_what() -> None:
     assert embed.description is not None
     assert "**observations**: 4 → 7" in embed.description
     assert "**rating**: n/a → 1 (small)" in embed.description
-    assert "**close approach (LD)**: 25 LD → 0.4 LD" in embed.description
+    # The unit is in the value; the label does not repeat it.
+    assert "**closest approach**: 25 LD → 0.4 LD" in embed.description
+
+
+def test_a_removal_links_what_still_lists_the_object() -> None:
+    links = fields(alert_embed(event(EventKind.REMOVED), reference="r"))["Links"]
+    assert "db_search/show_object?object_id=P21abcd" in links
+    assert "ToConfirm_PrevDes.html" in links and "showobsorbs" not in links
+
+
+def test_an_arc_under_an_hour_is_in_minutes() -> None:
+    change = Change(field="arc_hours", label="arc (h)", before=0.4, after=1.5)
+    assert format_change(change) == "24 min → 1.5 h"
 
 
 def test_a_removal_is_grey_and_says_why_objects_leave() -> None:

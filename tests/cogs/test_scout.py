@@ -22,7 +22,7 @@ from bot.client import answer_error
 from bot.config import Settings
 from bot.errors import InvalidInput
 from bot.guilds import REFUSAL
-from bot.neocp.filters import ListOptions
+from bot.neocp.filters import ListOptions, select_objects
 from bot.render.reply import embed_problems
 from bot.scout import PLOT_KINDS, EphemerisQuery, ObjectNotFound, ScoutUnavailable
 from bot.scout.errors import UNAVAILABLE_MESSAGE
@@ -116,7 +116,8 @@ def test_the_commands_and_options_are_the_designs() -> None:
         if isinstance(command, discord.app_commands.Command)
     }
     assert options == {
-        "list": ["sort", "min_neo_score", "min_pha_score", "max_vmag", "limit"],
+        # page and find: issue 18's jump, beside the design's options.
+        "list": ["sort", "min_neo_score", "min_pha_score", "max_vmag", "limit", "page", "find"],
         "object": ["designation"],
         "ephemeris": ["designation", "start", "stop", "step", "obs_code", "ranges"],
         "fov": ["designation", "diameter", "ra", "dec", "vmag", "start", "obs_code"],
@@ -168,6 +169,30 @@ class TestList:
         assert "NEO ≥ 100 · V ≤ 19.5" in embed.description
         assert len(embed.fields) == 2
         assert "view" not in _sent(interaction)  # one page: no buttons
+
+    async def test_page_opens_the_list_there_with_the_pager_around_it(
+        self, cog: Scout, interaction: Any, scout: Any
+    ) -> None:
+        await cog.list_objects.callback(cog, interaction, page=3)
+        sent = _sent(interaction)
+        assert sent["embed"].footer.text.startswith("Page 3/5")
+        assert _labels(sent["view"]) == ["◀ Previous", "3/5", "Next ▶"]
+
+    async def test_find_opens_the_page_of_the_object_typed(
+        self, cog: Scout, interaction: Any, scout: Any
+    ) -> None:
+        everything = select_objects(summary().objects, ListOptions.build())
+        wanted = everything[-1].designation
+        await cog.list_objects.callback(cog, interaction, find=wanted.lower())
+        embed = _sent(interaction)["embed"]
+        assert embed.footer.text.startswith("Page 5/5")
+        assert any(str(field.name).startswith(wanted) for field in embed.fields)
+
+    async def test_find_matching_nothing_is_said(
+        self, cog: Scout, interaction: Any, scout: Any
+    ) -> None:
+        with pytest.raises(InvalidInput, match="No object in this list matches `ZZZ`"):
+            await cog.list_objects.callback(cog, interaction, find="ZZZ")
 
     async def test_bad_options_are_refused_before_scout_is_asked(
         self, cog: Scout, interaction: Any, scout: Any
@@ -343,7 +368,7 @@ class TestPagerCustomId:
 
     def test_no_filters_read_back_as_none(self) -> None:
         custom_id = list_custom_id(42, ListOptions(), 0, PagerRole.PREVIOUS)
-        assert custom_id == "scout:list:42:0:neo:::::prev"
+        assert custom_id == "scout:list:42:0:rating:::::prev"
         assert self._read_back(custom_id).options == ListOptions()
 
     @pytest.mark.parametrize(
@@ -409,12 +434,21 @@ class TestAutocomplete:
             data=[
                 make_object(objectName="ZA11xx"),
                 make_object(objectName="A11EBEK"),
-                make_object(objectName="P21a11"),
+                make_object(objectName="P21a11", rating=3),
             ]
         )
         choices = designation_choices(listed, "a11")
-        assert [choice.value for choice in choices] == ["A11EBEK", "ZA11xx", "P21a11"]
-        assert choices[0].name.startswith("A11EBEK · NEO 100 · V 19.2")
+        # Prefixes first; then, as in /scout list, the higher rating first.
+        assert [choice.value for choice in choices] == ["A11EBEK", "P21a11", "ZA11xx"]
+        assert choices[0].name == "A11EBEK (1=one) · rating 0 · NEO 100 · V 19.2"
+
+    def test_look_alike_characters_are_spelled_out(self) -> None:
+        listed = Summary(data=[make_object(objectName="PlI0O1o")])
+        (choice,) = designation_choices(listed, "")
+        assert choice.name.startswith(
+            "PlI0O1o (I=cap i, l=small L, 1=one, O=cap o, o=small o, 0=zero) · rating 0"
+        )
+        assert len(choice.name) <= 100
 
     def test_at_most_25_choices(self) -> None:
         many = Summary(data=[make_object(objectName=f"A{i:04d}") for i in range(60)])
@@ -694,7 +728,7 @@ class TestObservations:
         (file,) = sent["files"]
         assert file.filename == "ZTF10DD_observations.txt"
         assert file.fp.read() == (observations().text or "").encode()
-        assert "```" in sent["embeds"][0].description
+        assert sent["content"].startswith("```")  # the preview, where 80 columns fit
 
     async def test_an_empty_designation_is_refused(
         self, cog: Scout, interaction: Any, scout: Any

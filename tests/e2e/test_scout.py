@@ -83,7 +83,7 @@ async def test_list_pages_through_the_neocp_with_buttons(
     bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
 ) -> None:
     mark = fake_scout.count()
-    interaction = await scout(fake_discord, "list")
+    interaction = await scout(fake_discord, "list", sort="neo")
     page = await fake_discord.answer(interaction)
     assert DEFERRED_CHANNEL_MESSAGE in interaction.callback_types
     assert not page.ephemeral
@@ -95,6 +95,16 @@ async def test_list_pages_through_the_neocp_with_buttons(
     await fake_discord.click(page, "Next ▶", user=OBSERVER)
     await fake_discord.wait_for(lambda: page.edits == 1, "the page to turn")
     assert page.text != first_page and "2/" in page.text
+
+
+async def test_list_opens_at_the_page_of_the_object_typed(
+    bot: BotProcess, fake_discord: FakeDiscord
+) -> None:
+    page = await fake_discord.answer(await scout(fake_discord, "list", find=KNOWN.lower()))
+    assert f"{KNOWN} · rating" in page.text
+    counter = next(b["label"] for b in page.buttons if b.get("disabled") and "/" in b["label"])
+    assert f"Page {counter}" in page.text
+    assert "rated 1 or more" in page.text  # the default order leads with the rating
 
 
 async def test_only_the_asker_can_page_the_list(bot: BotProcess, fake_discord: FakeDiscord) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.render.ephemeris import (
+    TABLE_WIDTH,
     dec_dms,
     ephemeris_csv,
     ephemeris_reply,
@@ -55,12 +56,14 @@ class TestTable:
         table = ephemeris_table(ephemeris().records, topocentric=False)
         lines = table.splitlines()
         assert lines[0] == "```" and lines[-1] == "```"
-        assert lines[1].split() == ["UTC", "R.A.", "Dec.", "V", '"/min', "PA", "Elo", "Moon", "σ'"]
+        assert lines[1].split() == ["UTC", "R.A.", "Dec.", "V", '"/min', "PA", "σ'"]
         assert lines[2].split() == [
             "09-03", "11:32", "20", "51", "33.2", "-07", "42", "05",
-            "19.8", "9.41", "225.0", "151", "105", "0.02",
+            "19.8", "9.41", "225", "0.02",
         ]  # fmt: skip
         assert len(lines) == 6
+        # Columns line up: every row as wide as the header's columns allow.
+        assert all(len(line) <= TABLE_WIDTH for line in lines)
 
     def test_a_topocentric_site_adds_the_sun_and_the_altitude(self) -> None:
         record = EphemerisRecord(
@@ -70,8 +73,24 @@ class TestTable:
         )
         table = ephemeris_table([record], topocentric=True)
         header, row = table.splitlines()[1:3]
-        assert header.split()[-2:] == ["Sun", "Alt"]
-        assert row.split()[-2:] == ["n", "36.4"]
+        assert header.split()[-2:] == ["Alt", "S"]
+        assert row.split()[-2:] == ["36", "n"]
+
+    @pytest.mark.parametrize("topocentric", [False, True])
+    def test_every_row_fits_55_characters_whatever_the_values(self, topocentric: bool) -> None:
+        """An embed is about 520 px wide: 55 monospace characters on a desktop."""
+        extremes = make_ephemeris(
+            3, vmag=35.55, rate=1234.5, pa=359.9, el=-89.9, elong=179.0, moon=180.0
+        )
+        records = [
+            record.model_copy(update={"sigma_pos": 98765.4, "sun_flag": "*"})
+            for record in [*extremes.records, *ephemeris().records]
+        ]
+        table = ephemeris_table(records, topocentric=topocentric)
+        header, *rows = table.split("```")[1].strip("\n").splitlines()
+        assert len(header) <= TABLE_WIDTH
+        # Every value within its column: all rows as wide as the header.
+        assert {len(row) for row in rows} == {len(header)}
 
     def test_rows_beyond_the_limit_are_counted_and_sent_to_the_csv(self) -> None:
         table = ephemeris_table(make_ephemeris(500).records, topocentric=True, limit=4096)

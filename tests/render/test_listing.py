@@ -6,7 +6,7 @@ import pytest
 
 from bot.errors import InvalidInput
 from bot.neocp.filters import ListOptions, SortKey, select_objects
-from bot.render.listing import list_pages, object_field
+from bot.render.listing import find_page, list_page, list_pages, object_field
 from bot.render.reply import Reply, embed_problems
 from tests.render.data import empty_object, make_object, summary
 
@@ -88,9 +88,11 @@ class TestPages:
             Reply(embeds=[page]).check_limits()
 
     def test_each_line_has_every_figure_an_observer_asked_for(self) -> None:
-        name, value = object_field(make_object(objectName="A11EBEK"))
-        assert name == "A11EBEK · NEO 100 · PHA 3 · rating 0 (negligible)"
-        for figure in ("V 19.2", "H 22.5", "4 obs", "arc 1.1 h", "20h25m -47°", "152°", "4.8″/min"):
+        name, value = object_field(make_object(objectName="A11EBEK", caDist="3.2"))
+        assert name == "A11EBEK · rating 0 (negligible) · NEO 100 · PHA 3"
+        assert value.startswith("closest 3.2 LD · ")
+        figures = ("V 19.2", "H 22.5", "4 obs", "arc 1.1 h", "20h25m -47° (coarse)", "152°")
+        for figure in (*figures, "4.8″/min"):
             assert figure in value
         assert "5.4′" in value and "<t:" in value and ":R>" in value
 
@@ -116,3 +118,63 @@ class TestPages:
     def test_an_empty_neocp_is_not_called_a_filter_miss(self) -> None:
         (page,) = list_pages([], ListOptions.build(), total=0)
         assert "Scout lists no objects right now" in (page.description or "")
+
+
+class TestOnePage:
+    """Only the page asked for is rendered; a person can jump to a page or an object."""
+
+    def _objects(self, count: int) -> list:  # type: ignore[type-arg]
+        return [make_object(objectName=f"P{i:05d}", neoScore=i % 101) for i in range(count)]
+
+    def test_a_page_is_the_same_as_in_the_whole_list(self) -> None:
+        objects = summary().objects
+        options = ListOptions.build()
+        selected = select_objects(objects, options)
+        every = list_pages(selected, options, total=len(objects))
+        for index, whole in enumerate(every):
+            page = list_page(selected, options, total=len(objects), index=index)
+            assert page.embed.to_dict() == whole.to_dict()
+            assert (page.index, page.count) == (index, len(every))
+
+    def test_a_page_past_the_end_is_the_last_one(self) -> None:
+        objects = self._objects(20)
+        page = list_page(objects, ListOptions.build(), total=20, index=9999)
+        assert (page.index, page.count) == (2, 3)
+        assert [f.name.split(" · ")[0] for f in page.embed.fields] == [
+            "P00016",
+            "P00017",
+            "P00018",
+            "P00019",
+        ]
+
+    def test_every_page_holds_eight_however_long_the_fields(self) -> None:
+        objects = [make_object(objectName=f"{i:03d}" + "W" * 250, ra="1" * 900) for i in range(40)]
+        page = list_page(objects, ListOptions.build(), total=40, index=2)
+        assert len(page.embed.fields) == 8 and page.count == 5
+        assert embed_problems(page.embed) == [] and len(page.embed) <= 6000
+
+    def test_find_names_the_page_of_the_first_match_exact_case_first(self) -> None:
+        twins = [make_object(objectName="A11ebek"), *self._objects(8)]
+        objects = [*self._objects(30), *twins, make_object(objectName="A11EBEK")]
+        assert find_page(objects, "P00017") == 2
+        assert find_page(objects, "p0002") == 2  # case-insensitive prefix: P00020
+        assert find_page(objects, "A11EBEK") == 4  # the exact spelling, not A11ebek
+        assert find_page(objects, "a11e") == 3
+        assert find_page(objects, "zzz") is None
+
+    def test_the_default_order_leads_with_rating_then_closest_approach_then_neo(self) -> None:
+        objects = [
+            make_object(objectName="A", rating=None, neoScore=100, caDist="0.5"),
+            make_object(objectName="B", rating=3, neoScore=10, caDist="30"),
+            make_object(objectName="C", rating=3, neoScore=50, caDist="3"),
+            make_object(objectName="D", rating=0, neoScore=100, caDist="1"),
+            make_object(objectName="E", rating=99, neoScore=100, caDist="0.1"),  # out of range
+        ]
+        chosen = select_objects(objects, ListOptions.build())
+        # A rating of 99 is no rating: it sorts with the unrated, by closest approach.
+        assert _names(chosen) == ["C", "B", "D", "E", "A"]
+
+    def test_the_header_counts_the_rated_objects(self) -> None:
+        objects = [make_object(objectName=n, rating=r) for n, r in (("A", 2), ("B", 0), ("C", 1))]
+        page = list_page(objects, ListOptions.build(), total=3)
+        assert "2 rated 1 or more" in (page.embed.description or "")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.render.common import COLOUR_ALARM, DATA_FOOTER
+from datetime import UTC, datetime
+
+import discord
+
+from bot.render.common import COLOUR_ALARM, DATA_FOOTER, fmt_size
 from bot.render.objects import object_embed
 from bot.render.reply import embed_problems
 from bot.scout.models import ScoutObject
@@ -45,3 +49,42 @@ def test_a_long_designation_is_cut_in_the_title_not_refused() -> None:
     embed = object_embed(make_object(objectName="X" * 300))
     assert embed_problems(embed) == []
     assert embed.title is not None and embed.title.endswith("… on the NEOCP")
+
+
+NOW = datetime(2026, 7, 12, 12, 0, tzinfo=UTC)
+
+
+def _fields(embed: discord.Embed) -> dict[str, str]:
+    return {str(field.name): str(field.value) for field in embed.fields}
+
+
+def test_inline_fields_hold_short_lines_that_never_wrap_mid_phrase() -> None:
+    """Three inline fields share about 520 px: some 18 characters each."""
+    embed = object_embed(make_object(objectName="A11EBEK", uncP1="2600"), now=NOW)
+    for field in embed.fields:
+        assert field.inline
+        for line in str(field.value).splitlines():
+            assert len(line) <= 18, (field.name, line)
+
+
+def test_the_size_is_given_from_h_for_bright_and_dark_surfaces() -> None:
+    assert fmt_size(24.9) == "≈ 28-62 m"
+    assert fmt_size(17.0) == "≈ 1.1-2.4 km"
+    assert fmt_size(None) == "n/a"
+    brightness = _fields(object_embed(make_object(H="24.9"), now=NOW))["Brightness"]
+    assert "size ≈ 28-62 m" in brightness
+
+
+def test_a_day_old_scout_run_is_flagged_stale_and_times_are_utc() -> None:
+    obj = make_object(lastRun="2026-07-11 10:00")
+    description = object_embed(obj, now=NOW).description or ""
+    assert "Scout last ran 2026-07-11 10:00 UTC (<t:" in description
+    assert "**Stale**: this run is 26 hours old" in description
+    fresh = object_embed(make_object(lastRun="2026-07-12 11:00"), now=NOW).description or ""
+    assert "Stale" not in fresh
+
+
+def test_the_coarse_position_says_it_is_coarse() -> None:
+    embed = object_embed(make_object(), now=NOW)
+    assert "Position (coarse)" in _fields(embed)
+    assert "coarse as Scout lists it" in (embed.description or "")

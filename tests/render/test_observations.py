@@ -18,15 +18,16 @@ def test_the_file_is_attached_byte_for_byte() -> None:
 def test_the_preview_shows_the_first_lines_in_a_code_block() -> None:
     text = "".join(f"     P10vY9r  C2026 04 04.{i:05d} line {i}\n" for i in range(30))
     reply = observations_reply(ObjectObservations(object=make_object(), text=text))
-    description = reply.embeds[0].description or ""
-    assert description.startswith("30 observation lines; the first 8:")
-    assert "line 0" in description and "line 7" in description and "line 8" not in description
-    assert description.count("```") == 2
+    # In the message body, where 80 columns fit (an embed holds about 55).
+    preview = reply.content or ""
+    assert (reply.embeds[0].description or "").startswith("30 observation lines; the first 8")
+    assert "line 0" in preview and "line 7" in preview and "line 8" not in preview
+    assert preview.startswith("```\n") and preview.count("```") == 2
 
 
 def test_backticks_in_the_file_cannot_break_the_preview() -> None:
     reply = observations_reply(ObjectObservations(object=make_object(), text="a```b\n"))
-    assert (reply.embeds[0].description or "").count("```") == 2
+    assert (reply.content or "").count("```") == 2
     assert reply.attachments[0].data == b"a```b\n"
 
 

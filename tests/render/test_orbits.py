@@ -95,3 +95,20 @@ def test_orbits_without_figures_read_as_missing() -> None:
     reply = orbits_reply(ObjectOrbits(object=make_object(), orbits=[make_orbit(idx=0)]))
     reply.check_limits()
     assert "q n/a" in reply.embeds[0].fields[0].value
+
+
+def test_elements_have_even_precision_and_the_close_approach_spread() -> None:
+    result = orbits()
+    approaching = [
+        make_orbit(qr="1.0", ec="0.5", inc="20", H="24", moid="0.001", dca="0.01",
+                   tca="2461000.5"),
+        make_orbit(qr="1.1", ec="0.6", inc="21", H="25", moid="0.002", dca="0.02",
+                   tca="2461001.5"),
+    ]  # fmt: skip
+    embed = orbits_reply(result.model_copy(update={"orbits": approaching})).embeds[0]
+    elements = {str(f.name): str(f.value) for f in embed.fields}["Elements"].splitlines()
+    assert elements[2].startswith("i **20.5**° (20.1–20.9)")  # never "i 20" beside "e 0.426"
+    assert elements[1].startswith("e **0.550** ")
+    assert elements[5].startswith("closest **5.84** LD (4.09–7.59) in 2 orbits")
+    # JD 2461000.5 is 2025-11-21 00:00 UTC; 5-95 % interpolates between the two orbits.
+    assert elements[6] == "on **2025-11-21 12:00** (2025-11-21 01:12–2025-11-21 22:47) UTC"
