@@ -113,7 +113,8 @@ async def test_other_commands_answer_while_scout_trickles(
     await fake_scout.wait_requests(asked + 2, mode="object")
     polls = fake_scout.count("summary")
 
-    listing = await fake_discord.answer(await scout(fake_discord, "list"), within=SLACK)
+    # NEO order: A11EBEK is on its first page (the default order leads with the rating).
+    listing = await fake_discord.answer(await scout(fake_discord, "list", sort="neo"), within=SLACK)
     about = await fake_discord.answer(
         await fake_discord.slash("about", guild_id=TEAM_GUILD, channel_id=GENERAL), within=SLACK
     )
@@ -178,7 +179,7 @@ async def test_malformed_rows_are_skipped_and_a_real_new_object_is_still_alerted
     await fake_scout.wait_requests(fake_scout.count("summary") + 3, mode="summary")
     assert len(fake_discord.channel_messages(ALERTS)) == posted + 1  # nothing "removed"
     assert "2 unreadable rows skipped" in (await status(fake_discord)).text
-    listing = await fake_discord.answer(await scout(fake_discord, "list"))
+    listing = await fake_discord.answer(await scout(fake_discord, "list", sort="neo"))
     assert "A11EBEK" in listing.text
     skipped = [line for line in bot.current_log.splitlines() if "unreadable row" in line]
     assert len(skipped) == 2, "each bad row is logged once, not at every poll"
