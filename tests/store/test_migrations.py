@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.neocp import AlertFilter, EventSelection
+from bot.neocp import AlertFilter, EventKind, EventSelection, NeocpEvent
 from bot.store import Store
 from bot.store.schema import SCHEMA_VERSION
+from tests.alerts.helpers import T0, scout_object
+from tests.store.helpers import subscription
 
 # The subscriptions table as schema version 1 created it: a column per threshold.
 V1_SUBSCRIPTIONS = """
@@ -86,3 +88,71 @@ async def test_a_filter_field_added_later_reads_its_default_from_older_documents
         await store.close()
 
     assert saved is not None and saved.filter == AlertFilter(min_neo_score=90)
+
+
+async def test_deliveries_queued_by_version_4_become_messages_with_their_nonce(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path}/v4.db"
+    store = await Store.open(url)
+    saved, _ = await store.save_subscription(subscription(222))
+    await store.close()
+    # Turn the fresh database back into version 4's outbox: a row per event and channel.
+    with sqlite3.connect(tmp_path / "v4.db") as db:
+        db.execute("DROP TABLE messages")
+        db.execute("DROP TABLE digests")
+        db.execute(V4_DELIVERIES)
+        for event_id, designation in ((1, "P21pend"), (2, "P21post"), (3, "P21sent")):
+            db.execute(
+                "INSERT INTO events (id, kind, designation, first_seen, detected_at, payload) "
+                "VALUES (?, 'new', ?, '2026-07-01 12:00:00', '2026-07-01 12:00:00', ?)",
+                (event_id, designation, new_event(designation).model_dump_json(by_alias=True)),
+            )
+        db.executemany(
+            "INSERT INTO deliveries (event_id, subscription_id, state, nonce, attempts, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, 0, '2026-07-01 12:00:00', "
+            "'2026-07-01 12:00:00')",
+            [
+                (1, saved.id, "pending", None),
+                (2, saved.id, "posting", "abc123"),
+                (3, saved.id, "sent", None),
+            ],
+        )
+        db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+    store = await Store.open(url)
+    try:
+        rows = (await store.due_messages()).rows
+        events = await store.events(i for row in rows for i in row.event_ids)
+    finally:
+        await store.close()
+
+    assert [(r.state.value, r.nonce) for r in rows] == [("pending", None), ("posting", "abc123")]
+    assert sorted(e.designation for e in events.values()) == ["P21pend", "P21post"]
+
+
+V4_DELIVERIES = """
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    state VARCHAR(16) NOT NULL,
+    nonce VARCHAR(32),
+    attempts INTEGER NOT NULL,
+    message_id BIGINT,
+    reason TEXT,
+    created_at DATETIME NOT NULL,
+    updated_at DATETIME NOT NULL,
+    UNIQUE (event_id, subscription_id)
+)
+"""
+
+
+def new_event(designation: str) -> NeocpEvent:
+    return NeocpEvent(
+        kind=EventKind.NEW,
+        designation=designation,
+        first_seen=T0,
+        detected_at=T0,
+        object=scout_object(designation),
+    )
