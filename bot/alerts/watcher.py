@@ -185,8 +185,12 @@ class AlertWatcher:
         retry, at most ``RETRY_AFTER_SECONDS``), then post. Never raises; the Alerts cog
         runs it in a loop of its own beside the polls."""
         if self._retry_soon:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+            # cancellation that meets the event being set, and a loop that ignores its
+            # cancellation keeps the store busy while the bot shuts down.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._work.wait(), RETRY_AFTER_SECONDS)
+                async with asyncio.timeout(RETRY_AFTER_SECONDS):
+                    await self._work.wait()
         else:
             await self._work.wait()
         self._work.clear()
