@@ -77,8 +77,8 @@ class ScoutBot(commands.Bot):
             self.http_client,
             {str(settings.scout.base_url): "scout", str(settings.mpc.action_codes_url): "mpc"},
         )
-        self.scout = ScoutClient(self.http_client, settings.scout, health=self.health)
-        self.mpc = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
+        self.scout_client = ScoutClient(self.http_client, settings.scout, health=self.health)
+        self.mpc_client = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
         self.store: Store | None = None
         self.heartbeat = Heartbeat(settings.health.heartbeat_file)
         self._shutdown: asyncio.Future[None] | None = None

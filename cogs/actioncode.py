@@ -37,14 +37,14 @@ class ActionCode(commands.Cog):
         label: app_commands.Range[str, 1, MAX_LABEL_CHARS],
     ) -> None:
         parsed = parse_label(label)  # InvalidInput: nothing acknowledged, nothing sent
-        reservation = self.bot.mpc.reserve(parsed, user_id=interaction.user.id)
+        reservation = self.bot.mpc_client.reserve(parsed, user_id=interaction.user.id)
         try:
             # The MPC may be slow, and the request may wait its turn behind others.
             await interaction.response.defer(ephemeral=True, thinking=True)
         except BaseException:
-            self.bot.mpc.release(reservation)  # nothing was sent: it does not count
+            self.bot.mpc_client.release(reservation)  # nothing was sent: it does not count
             raise
-        result = await self.bot.mpc.request(reservation)
+        result = await self.bot.mpc_client.request(reservation)
         await interaction.followup.send(accepted_message(result), ephemeral=True)
 
 

@@ -52,7 +52,7 @@ class Alerts(commands.Cog):
         self.bot = bot
         self.store = store
         self.watcher = AlertWatcher(
-            source=bot.scout.background(),
+            source=bot.scout_client.background(),
             store=store,
             sender=DiscordSender(
                 bot,
@@ -253,7 +253,7 @@ class Alerts(commands.Cog):
                 f"{target.mention} gets no NEOCP alerts; `/alerts subscribe` there first."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        summary = await self.bot.scout.summary()
+        summary = await self.bot.scout_client.summary()
         await interaction.followup.send(
             embed=preview_embed(target.id, subscription.filter, summary.objects),
             ephemeral=True,

@@ -4,7 +4,7 @@ In the style of python-discord/bot's test helpers: every mock has the spec of th
 class, so a test that touches an attribute the real object lacks fails instead of passing
 quietly, and coroutine methods are AsyncMocks that can be awaited and asserted on.
 
-    interaction = make_interaction(client=make_bot(scout=fake_scout))
+    interaction = make_interaction(client=make_bot(scout_client=fake_scout))
     await cog.command.callback(cog, interaction, "A11EBEK")
     interaction.response.defer.assert_awaited_once_with(thinking=True)
     sent = interaction.followup.send.await_args.kwargs
@@ -99,7 +99,7 @@ def make_channel_message(*, message_id: int | None = None) -> Any:
     return message
 
 
-def make_bot(*, scout: Any = None, settings: Settings | None = None, **services: Any) -> Any:
+def make_bot(*, scout_client: Any = None, settings: Settings | None = None, **services: Any) -> Any:
     """A ScoutBot with the given services; anything not given is a spec'd mock."""
     bot = MagicMock(spec=ScoutBot)
     bot.settings = settings or Settings()
@@ -108,7 +108,7 @@ def make_bot(*, scout: Any = None, settings: Settings | None = None, **services:
     bot.heartbeat = Heartbeat(bot.settings.health.heartbeat_file)  # never started here
     bot.guild_policy = GuildPolicy(bot.settings.discord.allowed_guilds)
     bot.tree = make_tree()
-    bot.scout = scout if scout is not None else MagicMock()
+    bot.scout_client = scout_client if scout_client is not None else MagicMock()
     bot.store = None  # as before setup_hook opens it; pass store=... for one
     bot.answers_under_way = AnswersUnderWay()
     for name, value in services.items():

@@ -10,11 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.scout.models import ScoutObject
 
 
-class _Frozen(BaseModel):
+class WatcherRecord(BaseModel):
+    """What the watcher compares from one poll to the next: immutable, so a snapshot
+    cannot change under the diff; unknown keys in a stored snapshot are ignored."""
+
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-class TrackedObject(_Frozen):
+class TrackedObject(WatcherRecord):
     """One object on the NEOCP, as far as the watcher knows it.
 
     Temporary designations are reused over the years, so an object is identified by its
@@ -42,7 +45,7 @@ class EventKind(StrEnum):
     REMOVED = "removed"
 
 
-class Change(_Frozen):
+class Change(WatcherRecord):
     """One quantity an observer acts on that moved, from what to what."""
 
     field: str  # the ScoutObject attribute
@@ -51,7 +54,7 @@ class Change(_Frozen):
     after: float | None
 
 
-class NeocpEvent(_Frozen):
+class NeocpEvent(WatcherRecord):
     kind: EventKind
     designation: str
     first_seen: datetime

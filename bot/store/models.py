@@ -11,7 +11,10 @@ from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.neocp.filters import AlertFilter
 
 
-class _Frozen(BaseModel):
+class StoredRecord(BaseModel):
+    """A row as the store hands it out: a value, not a live object (changes go through
+    the store)."""
+
     model_config = ConfigDict(frozen=True)
 
 
@@ -22,7 +25,7 @@ class SubscriptionState(StrEnum):
     DISABLED = "disabled"
 
 
-class NewSubscription(_Frozen):
+class NewSubscription(StoredRecord):
     """What /alerts subscribe asks for."""
 
     guild_id: int
@@ -32,7 +35,7 @@ class NewSubscription(_Frozen):
     created_by: int
 
 
-class Subscription(_Frozen):
+class Subscription(StoredRecord):
     id: int
     guild_id: int
     channel_id: int
@@ -59,7 +62,7 @@ class DeliveryState(StrEnum):
     FAILED = "failed"  # given up, with the reason
 
 
-class Target(_Frozen):
+class Target(StoredRecord):
     """Where a message goes: a channel, or a thread in it."""
 
     guild_id: int
@@ -67,7 +70,7 @@ class Target(_Frozen):
     thread_id: int | None = None
 
 
-class OutboxRow(_Frozen):
+class OutboxRow(StoredRecord):
     """One queued message of the outbox: a digest of events owed to one target."""
 
     id: int
@@ -81,7 +84,7 @@ class OutboxRow(_Frozen):
     target: Target
 
 
-class Delivery(_Frozen):
+class Delivery(StoredRecord):
     """What one Discord message carries: the outbox rows it settles and their events, in
     the order they were found."""
 
@@ -101,14 +104,14 @@ class Delivery(_Frozen):
         return self.row_ids[0]
 
 
-class Snapshot(_Frozen):
+class Snapshot(StoredRecord):
     """The objects the watcher tracks; ``initialised`` once a first poll was recorded."""
 
     initialised: bool
     objects: tuple[TrackedObject, ...] = ()
 
 
-class OutboxCounts(_Frozen):
+class OutboxCounts(StoredRecord):
     """Messages of the outbox by state."""
 
     pending: int = 0  # pending or posting

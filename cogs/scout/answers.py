@@ -33,7 +33,7 @@ async def run_ephemeris(
 ) -> None:
     """``site_label``: the server's name for the site asked from ("Mt. Lemmon (G96)")."""
     await interaction.response.defer(thinking=True)
-    eph = await interaction.client.scout.ephemeris(query)
+    eph = await interaction.client.scout_client.ephemeris(query)
     reply = ephemeris_reply(eph, obs_code=query.obs_code, site_label=site_label)
     await send_replies(interaction, [reply])
 
@@ -41,23 +41,23 @@ async def run_ephemeris(
 async def run_fov(interaction: Interaction, query: EphemerisQuery) -> None:
     assert query.fov is not None, "run_fov needs a query with a field of view"
     await interaction.response.defer(thinking=True)
-    eph = await interaction.client.scout.ephemeris(query)
+    eph = await interaction.client.scout_client.ephemeris(query)
     await send_replies(interaction, [fov_reply(eph, query.fov, obs_code=query.obs_code)])
 
 
 async def run_plots(interaction: Interaction, designation: str, kinds: frozenset[str]) -> None:
     await interaction.response.defer(thinking=True)
-    plots = await interaction.client.scout.plots(designation, kinds)
+    plots = await interaction.client.scout_client.plots(designation, kinds)
     await send_replies(interaction, plots_replies(plots))
 
 
 async def run_orbits(interaction: Interaction, designation: str, count: int) -> None:
     await interaction.response.defer(thinking=True)
-    orbits = await interaction.client.scout.orbits(designation, count)
+    orbits = await interaction.client.scout_client.orbits(designation, count)
     await send_replies(interaction, [orbits_reply(orbits)])
 
 
 async def run_observations(interaction: Interaction, designation: str) -> None:
     await interaction.response.defer(thinking=True)
-    observations = await interaction.client.scout.observations(designation)
+    observations = await interaction.client.scout_client.observations(designation)
     await send_replies(interaction, [observations_reply(observations)])

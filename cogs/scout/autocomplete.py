@@ -77,4 +77,4 @@ async def designation_autocomplete(
     interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Answered from memory only: autocomplete must answer within 3 s and never call Scout."""
-    return designation_choices(interaction.client.scout.cached_summary(), current)
+    return designation_choices(interaction.client.scout_client.cached_summary(), current)

@@ -52,7 +52,7 @@ class ListCommand(commands.Cog):
             limit=limit,
         )
         await interaction.response.defer(thinking=True)
-        summary = await interaction.client.scout.summary()
+        summary = await interaction.client.scout_client.summary()
         embed, pager = list_page(
             summary, options, owner_id=interaction.user.id, index=page - 1, find=find
         )

@@ -38,7 +38,7 @@ _OBS_CODE_HELP = "MPC observatory code (default: the server's default site, else
 
 async def run_object(interaction: Interaction, designation: str) -> None:
     await interaction.response.defer(thinking=True)
-    obj = await interaction.client.scout.object(designation)
+    obj = await interaction.client.scout_client.object(designation)
     view = object_view(obj.designation, designation)
     teams = await team_statuses(interaction, [obj.designation])
     embed = add_team_field(object_embed(obj), teams.get(obj.designation))

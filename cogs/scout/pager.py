@@ -154,7 +154,7 @@ class ListPageButton(
         # Scout may be asked again (the list is cached about a minute) and may take longer
         # than the 3 s Discord gives for an answer: acknowledge first, then edit.
         await interaction.response.defer()
-        summary = await interaction.client.scout.summary()
+        summary = await interaction.client.scout_client.summary()
         embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
         embed = await with_team_statuses(interaction, embed)
         # An edit must say view=None to remove buttons of a list that shrank to one page.

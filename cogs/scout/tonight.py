@@ -96,7 +96,7 @@ async def resolve_site(interaction: Interaction, typed: str | None) -> StoredSit
 
 async def tonight_for(interaction: Interaction, site: Site, options: TonightOptions) -> Tonight:
     """The plan from the current summary; the numpy work runs off the event loop."""
-    summary = await interaction.client.scout.summary()
+    summary = await interaction.client.scout_client.summary()
     return await asyncio.to_thread(
         plan_tonight,
         summary.objects,

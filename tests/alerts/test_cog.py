@@ -70,7 +70,7 @@ def scout() -> FakeScout:
 
 @pytest.fixture
 def cog(store: Store, scout: FakeScout) -> Alerts:
-    bot = make_bot(scout=scout, settings=Settings(discord={"allowed_guilds": [GUILD]}))
+    bot = make_bot(scout_client=scout, settings=Settings(discord={"allowed_guilds": [GUILD]}))
     bot.guild_policy = GuildPolicy([GUILD])
     return Alerts(bot, store)
 

@@ -45,7 +45,7 @@ def make_interaction(user_id: int = USER) -> Any:
 
 def make_bot(mpc: Any) -> Any:
     bot = MagicMock(spec=ScoutBot)
-    bot.mpc = mpc
+    bot.mpc_client = mpc
     return bot
 
 

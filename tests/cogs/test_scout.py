@@ -73,7 +73,7 @@ def scout() -> Any:
 
 @pytest.fixture
 def bot(scout: Any) -> Any:
-    return make_bot(scout=scout)
+    return make_bot(scout_client=scout)
 
 
 @pytest.fixture
@@ -334,7 +334,7 @@ class TestPager:
         assert "ZeroDivisionError" in caplog.text
 
     async def test_a_button_in_a_server_no_longer_served_is_refused(self, scout: Any) -> None:
-        bot = make_bot(scout=scout, settings=Settings(discord={"allowed_guilds": [111]}))
+        bot = make_bot(scout_client=scout, settings=Settings(discord={"allowed_guilds": [111]}))
         cog = Scout(bot)
         owner = make_member()
         message = await self._listed(cog, owner)

@@ -76,7 +76,7 @@ def scout() -> Any:
 
 @pytest.fixture
 def bot(scout: Any, store: Store) -> Any:
-    return make_bot(scout=scout, store=store)
+    return make_bot(scout_client=scout, store=store)
 
 
 @pytest.fixture
