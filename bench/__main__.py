@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import scenarios
-from bench.scenarios import BUTTON_TIMEOUT
 from bench.stats import Timing, mib, ms
 
 PARTS = ("ack", "answers", "alerts", "memory", "scout")
@@ -37,15 +36,14 @@ class Sizes:
     channels: int
     poll_seconds: float
     commands: int
-    expiring_commands: int
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(300, 100, 100, 1000, 6.0, 10_000, 6000)
+        return cls(300, 100, 100, 1000, 6.0, 10_000)
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(30, 10, 100, 100, 3.0, 1000, 1000)
+        return cls(30, 10, 100, 100, 3.0, 1000)
 
 
 def machine() -> str:
@@ -210,7 +208,7 @@ async def run(parts: list[str], sizes: Sizes, table: Table) -> dict[str, Any]:
             "idle after start", mib(mem.idle_rss), "< 120 MiB", verdict(mem.idle_rss < IDLE_TARGET)
         )
         table.add(
-            f"after {mem.commands} commands (buttons live 10 min)",
+            f"after {mem.commands} commands",
             f"{mib(mem.after_rss)}, {growth:+.0%} on idle",
             "growth <= 10 %",
             verdict(growth <= 0.10),
@@ -218,23 +216,6 @@ async def run(parts: list[str], sizes: Sizes, table: Table) -> dict[str, Any]:
         table.add(
             "  after 1000, after half",
             f"{mib(mem.after_warmup_rss)}, {mib(mem.half_rss)}",
-        )
-        expiring = await scenarios.memory(
-            sizes.expiring_commands, 10, scenarios.MEMORY_MIX, button_timeout=BUTTON_TIMEOUT
-        )
-        results["memory_buttons_expiring"] = asdict(expiring)
-        half = expiring.half_commands
-        again = expiring.after_rss / expiring.half_rss - 1
-        print(f"  ({expiring.note or 'the launcher said nothing'})")
-        table.add(
-            f"buttons expiring after {BUTTON_TIMEOUT:.0f} s: {half} commands",
-            f"{mib(expiring.half_rss)} ({expiring.half_rss / expiring.idle_rss - 1:+.0%} on idle)",
-        )
-        table.add(
-            f"  then {expiring.commands - half} more once those expired",
-            f"{mib(expiring.after_rss)} ({again:+.0%} on that)",
-            "growth <= 10 %",
-            verdict(again <= 0.10),
         )
     if "scout" in parts:
         # The Scout client alone (its engineer's benchmark): parse times and single flight.

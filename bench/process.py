@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -13,43 +11,19 @@ from pathlib import Path
 from bench.fakes import BenchScout, TimedDiscord
 from tests.conftest import FIXTURES
 from tests.e2e.fake_upstreams import FakeMpc
-from tests.e2e.harness import READY_LINE, BotProcess, World, bot_environment, build_world
+from tests.e2e.harness import LAUNCHER, BotProcess, World, bot_environment, build_world
 
-REAL_BOT = "tests.e2e.launch"  # the unmodified bot, pointed at the fakes
+REAL_BOT = LAUNCHER
 BARE_BOT = "bench.bare_bot"
-SHORT_BUTTONS_BOT = "bench.launch_short_buttons"  # the real bot, buttons expiring sooner
 
 
 class BenchProcess(BotProcess):
-    """``BotProcess`` that can start another module (the bare bot) and reads its RSS."""
-
-    def __init__(self, env: dict[str, str], workdir: Path, module: str = REAL_BOT) -> None:
-        super().__init__(env, workdir)
-        self.module = module
+    """``BotProcess`` that reads its resident memory."""
 
     @property
     def pid(self) -> int:
         assert self._process is not None, "not started"
         return self._process.pid
-
-    async def start(self) -> None:
-        if self.module == REAL_BOT:
-            await super().start()
-            return
-        # BotProcess.start with another module; the same reading of its output.
-        self.runs += 1
-        self._run_starts.append(len(self.lines))
-        self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            self.module,
-            cwd=self.workdir,
-            env=self.env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        self._reader = asyncio.create_task(self._read(self._process))
-        await self.wait_log(READY_LINE)
 
     def rss_bytes(self) -> int:
         """Resident set size now, from /proc (psutil is not a dependency)."""

@@ -13,8 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.fakes import GLOBAL_PER_SECOND, TimedDiscord
-from bench.launch_short_buttons import TIMEOUT_ENV
-from bench.process import BARE_BOT, REAL_BOT, SHORT_BUTTONS_BOT, Rig, rig
+from bench.process import BARE_BOT, Rig, rig
 from bench.stats import Timing
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
@@ -373,40 +372,25 @@ class MemoryResult:
     after_rss: int
     commands: int
     peak_rss: int
-    note: str = ""  # what the short-buttons launcher patched
-
-    @property
-    def half_commands(self) -> int:
-        return self.commands // 2
 
 
-# A busy channel: lookups and lists, answered from the cache as most are. /scout object
-# and /scout list answer with buttons that work for 10 minutes, so discord.py keeps their
-# views (and the messages they edit) that long: memory follows the commands of the last
-# 10 minutes.
+# A busy channel: lookups and lists, answered from the cache as most are. The buttons under
+# /scout object and /scout list keep their state in their custom_id (DynamicItems), so the
+# bot holds no view per answer: memory should not follow the number of commands.
 MEMORY_MIX = [
     ("object", {"designation": KNOWN}),
     ("list", {}),
     ("ephemeris", {"designation": KNOWN}),
     ("object", {"designation": "ZTF10DD"}),
 ]
-BUTTON_TIMEOUT = 15.0  # seconds, in the run that lets the buttons expire
 
 
 async def memory(
-    commands: int,
-    concurrency: int,
-    mix: list[tuple[str, dict[str, Any]]],
-    *,
-    button_timeout: float | None = None,
+    commands: int, concurrency: int, mix: list[tuple[str, dict[str, Any]]]
 ) -> MemoryResult:
     """RSS idle after start, then after each half of `commands` commands of `mix`, sent
-    `concurrency` at a time. With `button_timeout`, the bot's buttons expire after that many
-    seconds, and the second half starts once the first half's have expired."""
-    module, env = REAL_BOT, {}
-    if button_timeout is not None:
-        module, env = SHORT_BUTTONS_BOT, {TIMEOUT_ENV: str(button_timeout)}
-    async with rig(env, module=module) as setup:
+    `concurrency` at a time."""
+    async with rig() as setup:
         await asyncio.sleep(2.0)  # let start-up settle (the sync, the first heartbeats)
         idle = setup.bot.rss_bytes()
         warmup = min(1000, commands // 10)
@@ -414,20 +398,10 @@ async def memory(
         after_warmup = setup.bot.rss_bytes()
         await _command_batches(setup, commands // 2 - warmup, concurrency, mix)
         half = setup.bot.rss_bytes()
-        nothing_held = any("no timed views" in line for line in setup.bot.lines)
-        if button_timeout is not None and not nothing_held:
-            await asyncio.sleep(button_timeout + 5.0)
         await _command_batches(setup, commands - commands // 2, concurrency, mix)
         await asyncio.sleep(1.0)
-        note = next((line.strip() for line in setup.bot.lines if line.startswith("bench:")), "")
         return MemoryResult(
-            idle,
-            after_warmup,
-            half,
-            setup.bot.rss_bytes(),
-            commands,
-            setup.bot.peak_rss_bytes(),
-            note,
+            idle, after_warmup, half, setup.bot.rss_bytes(), commands, setup.bot.peak_rss_bytes()
         )
 
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import hypothesis  # noqa: F401  (see below)
 import pytest
 
+from bot.health import UpstreamHealth
+from bot.http import make_http_client
+from tests.fakes import FakeClock
 from tests.postgres import database_url as database_url  # the fixture, for every test
 
 # Import hypothesis before any test runs. On CPython 3.11.7, after SQLAlchemy's greenlets
@@ -31,3 +36,21 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("SCOUTBOT_") or name == "DISCORD_TOKEN":
             monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def health() -> UpstreamHealth:
+    return UpstreamHealth()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """The bot's own shared client, as the services get it (mock it with respx)."""
+    client = make_http_client()
+    yield client
+    await client.aclose()

@@ -39,7 +39,6 @@ from bot.guilds import GuildPolicy
 from bot.health import UpstreamHealth
 from bot.heartbeat import Heartbeat
 from bot.metrics import Metrics
-from bot.scout.models import ScoutObject
 from bot.shutdown import AnswersUnderWay
 
 _ids = itertools.count(1_000_000_000_000_000)
@@ -245,39 +244,3 @@ async def press_button(
     await store.schedule_dynamic_item_call(
         button.type.value, item, interaction, button.custom_id, match
     )
-
-
-# --- Scout records -------------------------------------------------------------------------
-
-SUMMARY_RECORD: dict[str, Any] = {
-    "objectName": "P21abcd",
-    "lastRun": "2026-07-12 08:42",
-    "tEphem": "2026-07-12 19:30",
-    "nObs": 4,
-    "arc": "1.09",
-    "rmsN": "0.27",
-    "H": "22.5",
-    "Vmag": "19.2",
-    "ra": "20:25",
-    "dec": "-47",
-    "elong": "152",
-    "rate": "4.8",
-    "unc": "5.4",
-    "uncP1": "26",
-    "moid": "0.05",
-    "caDist": "25",
-    "vInf": None,
-    "rating": 0,
-    "neoScore": 100,
-    "neo1kmScore": 0,
-    "phaScore": 3,
-    "ieoScore": 0,
-    "geocentricScore": 0,
-    "tisserandScore": 57,
-}
-
-
-def scout_object(designation: str = "P21abcd", **changes: Any) -> ScoutObject:
-    """A summary record with Scout's own key names; ``changes`` use Scout's names too."""
-    record = {**SUMMARY_RECORD, "objectName": designation, **changes}
-    return ScoutObject.model_validate(record)

@@ -1,58 +1,11 @@
-"""Builders and fakes shared by the alert tests: a fake Scout and a fake Discord sender."""
+"""The alert tests' stand-in for Discord: a sender that keeps what it "posted"."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from bot.alerts.delivery import ChannelUnavailable, DeliveryError
-from bot.scout.models import ScoutObject, Summary
 from bot.store import Delivery
-from tests.conftest import FIXTURES
-from tests.helpers import scout_object as scout_object  # re-exported for the alert tests
-
-T0 = datetime(2026, 7, 12, 19, 30, tzinfo=UTC)
-
-
-def recorded_summary() -> Summary:
-    return Summary.model_validate(json.loads((FIXTURES / "scout" / "summary.json").read_text()))
-
-
-def summary_of(objects: Iterable[ScoutObject], *, version: str = "1.3") -> Summary:
-    listed = list(objects)
-    return Summary(
-        signature={"source": "NASA/JPL Scout API", "version": version},
-        count=len(listed),
-        objects=listed,
-    )
-
-
-class FakeScout:
-    """Answers each summary() with the next scripted answer (a Summary or an exception)."""
-
-    def __init__(self, *answers: Summary | BaseException) -> None:
-        self.answers = list(answers)
-        self.calls = 0
-        self.fresh_calls = 0
-
-    def then(self, *answers: Summary | BaseException) -> FakeScout:
-        """Script the next answers; the last one repeats once they are used up."""
-        self.answers.extend(answers)
-        return self
-
-    def background(self) -> FakeScout:
-        """The watcher's lane to Scout (the real client keeps it apart from commands')."""
-        return self
-
-    async def summary(self, *, fresh: bool = False) -> Summary:
-        answer = self.answers[min(self.calls, len(self.answers) - 1)]
-        self.calls += 1
-        self.fresh_calls += fresh
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
 
 
 @dataclass
@@ -117,17 +70,3 @@ class FakeSender:
 
     def messages_to(self, channel_id: int) -> list[Posted]:
         return [m for m in self.messages if m.channel_id == channel_id]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime = T0) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **kwargs: float) -> datetime:
-        self.now += timedelta(**kwargs)
-        return self.now

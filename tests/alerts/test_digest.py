@@ -13,8 +13,10 @@ import pytest
 from bot.alerts.delivery import DeliveryFailed
 from bot.guilds import GuildPolicy
 from bot.store import Delivery
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, scout_object, summary_of
+from tests.alerts.helpers import FakeSender
 from tests.alerts.test_watcher import FIRST, GUILD, HERE, THERE, A, B, Bot
+from tests.builders import scout_object, summary_of
+from tests.fakes import FakeClock, FakeScout
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ async def bot(database_url: str) -> AsyncIterator[Bot]:
         url=database_url,
         scout=FakeScout(FIRST),
         sender=FakeSender(),
-        clock=Clock(),
+        clock=FakeClock(),
         policy=GuildPolicy([GUILD]),
     )
     await running.start()

@@ -19,7 +19,8 @@ from bot.alerts.discord_sender import (
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter, EventKind, NeocpEvent
 from bot.store import Delivery, DeliveryState, Subscription, SubscriptionState, Target
-from tests.alerts.helpers import T0, scout_object
+from tests.builders import scout_object
+from tests.fakes import T0
 
 GUILD, CHANNEL, ROLE, BOT_USER = 111, 5001, 7001, 999
 POSTING = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)

@@ -17,7 +17,9 @@ from bot.health import ServiceHealth
 from bot.render.alerts import status_embed
 from bot.scout.models import Summary
 from bot.store import OutboxCounts, Store
-from tests.alerts.helpers import Clock, FakeSender, recorded_summary
+from tests import recorded
+from tests.alerts.helpers import FakeSender
+from tests.fakes import FakeClock
 
 
 class StuckScout:
@@ -30,7 +32,7 @@ class StuckScout:
     async def summary(self, *, fresh: bool = False) -> Summary:
         self.asked.set()
         await self.release.wait()
-        return recorded_summary()
+        return recorded.summary()
 
 
 @pytest.fixture
@@ -40,28 +42,28 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     await store.close()
 
 
-def status_of(watcher: AlertWatcher, now: Clock) -> discord.Embed:
+def status_of(watcher: AlertWatcher, now: FakeClock) -> discord.Embed:
     return status_embed(
         watcher.status,
         running=True,
         subscriptions=0,
         outbox=OutboxCounts(),
         scout=ServiceHealth("JPL Scout"),
-        now=now(),
+        now=now.utc(),
     )
 
 
 async def test_status_says_a_poll_is_running_too_long_and_clears_when_it_ends(
     store: Store,
 ) -> None:
-    scout, clock = StuckScout(), Clock()
+    scout, clock = StuckScout(), FakeClock()
     watcher = AlertWatcher(
         source=scout,
         store=store,
         sender=FakeSender(),
         policy=GuildPolicy([]),
         settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=0),
-        clock=clock,
+        clock=clock.utc,
         rng=random.Random(7),
     )
     cycle = asyncio.create_task(watcher.run_cycle())

@@ -20,7 +20,9 @@ from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.scout.models import ScoutObject, Summary, UnreadableRow
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, scout_object
+from tests.alerts.helpers import FakeSender
+from tests.builders import scout_object
+from tests.fakes import FakeClock, FakeScout
 
 GUILD, CHANNEL = 1001, 11
 A, B, C = (scout_object(name) for name in ("P21aaaa", "P21bbbb", "P21cccc"))
@@ -44,7 +46,7 @@ class Watched:
     sender: FakeSender
     store: Store
     watcher: AlertWatcher
-    clock: Clock
+    clock: FakeClock
 
     async def polls(self, *summaries: Summary) -> None:
         for summary in summaries:
@@ -65,14 +67,14 @@ async def watched(tmp_path: Path) -> AsyncIterator[Watched]:
             created_by=5,
         )
     )
-    scout, sender, clock = FakeScout(listing([A, B])), FakeSender(), Clock()
+    scout, sender, clock = FakeScout(listing([A, B])), FakeSender(), FakeClock()
     watcher = AlertWatcher(
         source=scout,
         store=store,
         sender=sender,
         policy=GuildPolicy([GUILD]),
         settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=0),
-        clock=clock,
+        clock=clock.utc,
         rng=random.Random(7),
     )
     clock.advance(minutes=1)

@@ -17,7 +17,9 @@ from bot.neocp import AlertFilter, EventSelection
 from bot.scout.errors import ScoutBadResponse, ScoutUnavailable
 from bot.scout.models import Summary
 from bot.store import DeliveryState, NewSubscription, Store, SubscriptionState
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, scout_object, summary_of
+from tests.alerts.helpers import FakeSender
+from tests.builders import scout_object, summary_of
+from tests.fakes import FakeClock, FakeScout
 
 GUILD = 1001
 OTHER_GUILD = 2002
@@ -39,7 +41,7 @@ class Bot:
     url: str
     scout: FakeScout
     sender: FakeSender
-    clock: Clock
+    clock: FakeClock
     policy: GuildPolicy
     store: Store | None = None
     watcher: AlertWatcher | None = None
@@ -52,7 +54,7 @@ class Bot:
             sender=self.sender,
             policy=self.policy,
             settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=5),
-            clock=self.clock,
+            clock=self.clock.utc,
             rng=random.Random(7),
         )
         return self
@@ -88,7 +90,7 @@ async def bot(database_url: str) -> AsyncIterator[Bot]:
         url=database_url,
         scout=FakeScout(FIRST),
         sender=FakeSender(),
-        clock=Clock(),
+        clock=FakeClock(),
         policy=GuildPolicy([GUILD]),
     )
     await running.start()
@@ -194,7 +196,7 @@ async def test_a_bad_poll_changes_nothing(bot: Bot, bad_poll: Summary | BaseExce
     assert bot.sender.messages == []
     status = bot.watcher.status
     assert status.last_poll_ok is False
-    assert status.last_error is not None and status.last_error_at == bot.clock.now
+    assert status.last_error is not None and status.last_error_at == bot.clock.utc()
     await bot.cycle()  # the list comes back whole: still nothing to say
     assert bot.sender.messages == []
     assert bot.watcher.status.last_poll_ok is True

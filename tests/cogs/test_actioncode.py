@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
-from unittest.mock import AsyncMock, MagicMock, create_autospec
+from unittest.mock import MagicMock, create_autospec
 
 import discord
 import httpx
@@ -12,41 +12,23 @@ import pytest
 import respx
 from discord import app_commands
 
-from bot.client import ScoutBot, answer_error
+from bot.client import answer_error
 from bot.config import MpcSettings
 from bot.errors import InvalidInput, RateLimited
 from bot.health import UpstreamHealth
 from bot.http import make_http_client
 from bot.mpc import ActionCodeClient, ActionCodeResult, MpcRefused, MpcUnavailable, parse_label
-from bot.render.actioncode import accepted_message
 from cogs.actioncode import ActionCode
-from tests.mpc.fakes import FakeClock
+from tests.fakes import FakeClock
+from tests.helpers import make_bot, make_interaction, make_member
 
 URL = "https://mpc.test/api/action-codes/retrieve"
 USER = 42
 
 
-def make_interaction(user_id: int = USER) -> Any:
-    interaction = MagicMock(spec=discord.Interaction)
-    interaction.guild_id = 111
-    interaction.user = MagicMock(spec=discord.Member, id=user_id)
-    interaction.command = None
-    interaction.type = discord.InteractionType.application_command
-    interaction.response = MagicMock(spec=discord.InteractionResponse)
-    interaction.response.is_done.return_value = False
-    interaction.response.type = None
-    interaction.response.defer = AsyncMock()
-    interaction.response.send_message = AsyncMock()
-    interaction.followup = MagicMock(spec=discord.Webhook)
-    interaction.followup.send = AsyncMock()
-    interaction.delete_original_response = AsyncMock()
-    return interaction
-
-
-def make_bot(mpc: Any) -> Any:
-    bot = MagicMock(spec=ScoutBot)
-    bot.mpc_client = mpc
-    return bot
+def asker() -> Any:
+    """A command interaction from the same member each time (the limits count per member)."""
+    return make_interaction(user=make_member(member_id=USER))
 
 
 async def run(cog: ActionCode, interaction: Any, label: str) -> None:
@@ -75,7 +57,7 @@ class TestWithAMockedClient:
     async def test_validates_reserves_defers_then_asks_and_answers_privately(
         self, mpc: Any
     ) -> None:
-        interaction = make_interaction()
+        interaction = asker()
         steps = MagicMock()
         steps.attach_mock(mpc.reserve, "reserve")
         steps.attach_mock(interaction.response.defer, "defer")
@@ -83,7 +65,7 @@ class TestWithAMockedClient:
         steps.attach_mock(interaction.followup.send, "send")
         mpc.request.return_value = ActionCodeResult(parse_label("A10cnQO"), 200)
 
-        await run(ActionCode(make_bot(mpc)), interaction, "  A10cnQO ")
+        await run(ActionCode(make_bot(mpc_client=mpc)), interaction, "  A10cnQO ")
 
         assert [name for name, _, _ in steps.mock_calls] == ["reserve", "defer", "request", "send"]
         mpc.reserve.assert_called_once_with(parse_label("A10cnQO"), user_id=USER)
@@ -95,72 +77,41 @@ class TestWithAMockedClient:
     async def test_a_bad_label_is_refused_before_anything_is_acknowledged_or_sent(
         self, mpc: Any, label: str
     ) -> None:
-        interaction = make_interaction()
+        interaction = asker()
         with pytest.raises(InvalidInput, match="Accepted labels:"):
-            await run(ActionCode(make_bot(mpc)), interaction, label)
+            await run(ActionCode(make_bot(mpc_client=mpc)), interaction, label)
         mpc.reserve.assert_not_called()
         mpc.request.assert_not_awaited()
         interaction.response.defer.assert_not_awaited()
 
     async def test_a_rate_limit_is_refused_before_anything_is_acknowledged(self, mpc: Any) -> None:
-        interaction = make_interaction()
+        interaction = asker()
         mpc.reserve.side_effect = RateLimited("try again <t:1700003600:R>.", retry_after=3600)
         with pytest.raises(RateLimited):
-            await run(ActionCode(make_bot(mpc)), interaction, "A10cnQO")
+            await run(ActionCode(make_bot(mpc_client=mpc)), interaction, "A10cnQO")
         interaction.response.defer.assert_not_awaited()
         mpc.request.assert_not_awaited()
 
     async def test_a_failed_acknowledgement_gives_the_request_back(self, mpc: Any) -> None:
-        interaction = make_interaction()
+        interaction = asker()
         interaction.response.defer.side_effect = discord.NotFound(
             MagicMock(status=404), "Unknown interaction"
         )
         with pytest.raises(discord.NotFound):
-            await run(ActionCode(make_bot(mpc)), interaction, "A10cnQO")
+            await run(ActionCode(make_bot(mpc_client=mpc)), interaction, "A10cnQO")
         mpc.release.assert_called_once_with(mpc.reserve.return_value)
         mpc.request.assert_not_awaited()
 
     async def test_an_mpc_failure_reaches_the_error_handler(self, mpc: Any) -> None:
-        interaction = make_interaction()
+        interaction = asker()
         mpc.request.side_effect = MpcUnavailable("The MPC could not be reached.")
         with pytest.raises(MpcUnavailable):
-            await run(ActionCode(make_bot(mpc)), interaction, "A10cnQO")
+            await run(ActionCode(make_bot(mpc_client=mpc)), interaction, "A10cnQO")
         interaction.followup.send.assert_not_awaited()
-
-
-class TestAcceptedMessage:
-    def test_names_the_format_and_says_where_the_code_goes(self) -> None:
-        message = accepted_message(ActionCodeResult(parse_label("00000DwbEz"), 200))
-        assert "Your label is a **trkid**." in message
-        assert "e-mails the code to the address of the original submission" in message
-        assert "never shown here" in message
-        assert "If the MPC knows this label" in message
-
-    def test_an_eight_character_label_is_said_to_fit_both(self) -> None:
-        message = accepted_message(ActionCodeResult(parse_label("ABC12345"), 200))
-        assert "fits both a **trksub** and a **trkid**" in message
-
-    @pytest.mark.parametrize(
-        ("label", "kind"),
-        [
-            ("2024-05-02T21:03:35.001_0000FzZw", "submission id"),
-            ("2024-05-02T21:03:35.001_0000FzZw_01", "submission block id"),
-        ],
-    )
-    def test_submission_labels(self, label: str, kind: str) -> None:
-        message = accepted_message(ActionCodeResult(parse_label(label), 200))
-        assert f"Your label is a **{kind}**." in message
-
-    def test_never_repeats_the_label(self) -> None:
-        assert "A10cnQO" not in accepted_message(ActionCodeResult(parse_label("A10cnQO"), 200))
 
 
 class TestAgainstAMockedMpc:
     """The real client behind the cog, the MPC mocked with respx, time moved by hand."""
-
-    @pytest.fixture
-    def clock(self) -> FakeClock:
-        return FakeClock()
 
     @pytest.fixture
     async def cog(self, clock: FakeClock) -> AsyncIterator[ActionCode]:
@@ -173,7 +124,7 @@ class TestAgainstAMockedMpc:
             wall_clock=clock.wall,
             sleep=clock.sleep,
         )
-        yield ActionCode(make_bot(client))
+        yield ActionCode(make_bot(mpc_client=client))
         await http.aclose()
 
     @pytest.fixture
@@ -182,7 +133,7 @@ class TestAgainstAMockedMpc:
 
     async def test_the_mpc_accepts(self, cog: ActionCode, route: respx.Route) -> None:
         route.respond(200, content=b"")
-        interaction = make_interaction()
+        interaction = asker()
         await run(cog, interaction, "ABC12345")
         assert route.calls.last.request.content == b'{"label":"ABC12345"}'
         message = interaction.followup.send.await_args.args[0]
@@ -190,16 +141,16 @@ class TestAgainstAMockedMpc:
 
     async def test_a_refused_label_is_never_sent(self, cog: ActionCode, route: respx.Route) -> None:
         with pytest.raises(InvalidInput):
-            await run(cog, make_interaction(), "not a label")
+            await run(cog, asker(), "not a label")
         assert route.call_count == 0
 
     async def test_the_third_request_in_an_hour_is_refused_with_a_discord_timestamp(
         self, cog: ActionCode, route: respx.Route, clock: FakeClock
     ) -> None:
         route.respond(200)
-        await run(cog, make_interaction(), "A10cnQO")
-        await run(cog, make_interaction(), "A10cnQO")
-        interaction = make_interaction()
+        await run(cog, asker(), "A10cnQO")
+        await run(cog, asker(), "A10cnQO")
+        interaction = asker()
         with pytest.raises(RateLimited) as caught:
             await run(cog, interaction, "A10cnQO")
         retry_at = int(clock.wall() + caught.value.retry_after)
@@ -211,12 +162,10 @@ class TestAgainstAMockedMpc:
         self, cog: ActionCode, route: respx.Route
     ) -> None:
         route.respond(404, json={"message": "Unknown label."})
-        interaction = make_interaction()
+        interaction = asker()
         with pytest.raises(MpcRefused) as caught:
             await run(cog, interaction, "A10cnQO")
         # What the tree's on_error does with it, once the interaction has been deferred.
-        interaction.response.is_done.return_value = True
-        interaction.response.type = discord.InteractionResponseType.deferred_channel_message
         await answer_error(interaction, app_commands.CommandInvokeError(MagicMock(), caught.value))
         interaction.followup.send.assert_awaited_once_with(
             "The MPC refused the request (HTTP 404): Unknown label.", ephemeral=True
@@ -227,5 +176,5 @@ class TestAgainstAMockedMpc:
     ) -> None:
         route.side_effect = httpx.ConnectError("refused")
         with pytest.raises(MpcUnavailable, match=r"^The MPC could not be reached"):
-            await run(cog, make_interaction(), "A10cnQO")
+            await run(cog, asker(), "A10cnQO")
         assert route.call_count == 2

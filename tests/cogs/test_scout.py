@@ -42,6 +42,7 @@ from cogs.scout.object_buttons import (
 )
 from cogs.scout.pager import ListPageButton, PagerRole, list_custom_id
 from cogs.scout.tonight import SiteEphemerisButton, TonightPageButton
+from tests.builders import PNG, make_object
 from tests.helpers import (
     make_bot,
     make_interaction,
@@ -50,7 +51,7 @@ from tests.helpers import (
     press_button,
     spec_scout_client,
 )
-from tests.render.data import PNG, ephemeris, make_object, observations, orbits, summary
+from tests.recorded import ephemeris, observations, orbits, summary
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from tests.helpers import (
     press_button,
     spec_scout_client,
 )
-from tests.render.data import ephemeris
+from tests.recorded import ephemeris
 from tests.sky.helpers import meridian_ra, placed, site
 
 GUILD = 111

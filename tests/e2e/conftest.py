@@ -8,7 +8,6 @@ module's event loop, so tests of a module must be marked
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,20 +18,6 @@ from tests.conftest import FIXTURES
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_upstreams import FakeMpc, FakeScout
 from tests.e2e.harness import BotProcess, World, bot_environment, build_world
-
-
-def skip_unless_cog(module: str, command: str) -> None:
-    """Skip the calling test module while a command's cog has not landed yet."""
-    if importlib.util.find_spec(module) is None:
-        pytest.skip(
-            f"{command} is not implemented yet ({module} does not exist)", allow_module_level=True
-        )
-
-
-def require_command(discord: FakeDiscord, command: str) -> None:
-    """Skip when the bot did not register `command` (e.g. "scout object") in its sync."""
-    if not discord.has_command(command):
-        pytest.skip(f"the bot does not register /{command} yet (not in its command sync)")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -87,12 +87,17 @@ def build_world(discord: FakeDiscord, *, with_outside: bool = True) -> World:
 # --------------------------------------------------------------------------- the process
 
 
-class BotProcess:
-    """``python -m tests.e2e.launch``: the unmodified bot, pointed at the fakes."""
+LAUNCHER = "tests.e2e.launch"  # the unmodified bot, pointed at the fakes
 
-    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+
+class BotProcess:
+    """``python -m tests.e2e.launch`` (or another ``module`` that logs READY_LINE once it is
+    connected): the unmodified bot, pointed at the fakes."""
+
+    def __init__(self, env: dict[str, str], workdir: Path, module: str = LAUNCHER) -> None:
         self.env = env
         self.workdir = workdir
+        self.module = module
         self.lines: list[str] = []
         self.runs = 0
         self.exit_codes: list[int] = []
@@ -118,7 +123,7 @@ class BotProcess:
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "tests.e2e.launch",
+            self.module,
             cwd=self.workdir,
             env=self.env,
             stdout=asyncio.subprocess.PIPE,

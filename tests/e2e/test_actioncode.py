@@ -8,12 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import DEFERRED_CHANNEL_MESSAGE, FakeDiscord, FakeUser
 from tests.e2e.fake_upstreams import Failure, FakeMpc
 from tests.e2e.harness import FOLLOW_UP, TEAM_GUILD, BotProcess
-
-skip_unless_cog("cogs.actioncode", "/actioncode")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -24,11 +21,6 @@ PER_USER_PER_HOUR = 3
 def bot_env() -> dict[str, str]:
     # Pacing stays at the production default; the per-user limit is lowered to reach it.
     return {"SCOUTBOT_MPC__PER_USER_PER_HOUR": str(PER_USER_PER_HOUR)}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _actioncode_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "actioncode")
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import (
@@ -28,8 +27,6 @@ from tests.e2e.harness import (
     World,
 )
 
-skip_unless_cog("cogs.alerts", "/alerts")
-
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 
@@ -44,11 +41,6 @@ def bot_env() -> dict[str, str]:
         # same order (reuse shorter than the interval) at the tests' one-second polls.
         "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
     }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _alerts_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "alerts subscribe")
 
 
 @pytest.fixture(autouse=True)

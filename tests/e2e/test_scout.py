@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import (
     DEFERRED_CHANNEL_MESSAGE,
     DEFERRED_UPDATE_MESSAGE,
@@ -23,17 +22,10 @@ from tests.e2e.fake_discord import (
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import GENERAL, MODERATOR, OBSERVER, TEAM_GUILD, BotProcess
 
-skip_unless_cog("cogs.scout", "/scout")
-
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 KNOWN = "A11EBEK"  # in the recorded summary; its orbits are the recorded ones
 UNKNOWN = "Q9ZZZZZ"  # a well-formed designation Scout does not know
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _scout_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "scout object")
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import (
     DEFERRED_CHANNEL_MESSAGE,
     FakeDiscord,
@@ -35,8 +34,6 @@ from tests.e2e.harness import (
     BotProcess,
     World,
 )
-
-skip_unless_cog("cogs.scout", "/scout")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -57,12 +54,6 @@ def bot_env() -> dict[str, str]:
         "SCOUTBOT_SCOUT__OBJECT_TTL_SECONDS": "0",
         "SCOUTBOT_SCOUT__DEADLINE_SECONDS": str(DEADLINE),
     }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _commands_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "scout orbits")
-    require_command(fake_discord, "alerts status")
 
 
 @pytest.fixture(autouse=True)

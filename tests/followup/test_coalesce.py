@@ -3,42 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
 import itertools
 
 from bot.followup import EditCoalescer, EditPlanner, MessageRef
+from tests.fakes import SchedulingClock
 
 MSG = MessageRef(channel_id=10, message_id=1)
 OTHER_IN_CHANNEL = MessageRef(channel_id=10, message_id=2)
 ELSEWHERE = MessageRef(channel_id=20, message_id=3)
-
-
-class VirtualTime:
-    """A clock that jumps to the next sleeper's wake-up once nothing else can run."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        wake: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + seconds, next(self._order), wake))
-        await wake
-
-    async def settle(self) -> None:
-        """Let everything runnable run, then nothing more is waiting on this clock."""
-        while True:
-            for _ in range(20):
-                await asyncio.sleep(0)
-            if not self._sleepers:
-                return
-            at, _, wake = heapq.heappop(self._sleepers)
-            self.now = max(self.now, at)
-            wake.set_result(None)
 
 
 def test_planner_spaces_edits_per_message_and_per_channel() -> None:
@@ -52,10 +24,10 @@ def test_planner_spaces_edits_per_message_and_per_channel() -> None:
 
 
 async def test_a_burst_of_presses_makes_one_edit_now_and_one_with_the_last_state() -> None:
-    time = VirtualTime()
+    time = SchedulingClock()
     coalescer = EditCoalescer(
         EditPlanner(per_message_seconds=5, per_channel_seconds=1),
-        clock=time.clock,
+        clock=time.monotonic,
         sleep=time.sleep,
     )
     state = {"presses": 0}
@@ -63,7 +35,7 @@ async def test_a_burst_of_presses_makes_one_edit_now_and_one_with_the_last_state
 
     def render() -> None:
         async def edit() -> None:
-            shown.append((time.now, state["presses"]))
+            shown.append((time.monotonic(), state["presses"]))
 
         coalescer.request(MSG, edit)
 
@@ -76,10 +48,10 @@ async def test_a_burst_of_presses_makes_one_edit_now_and_one_with_the_last_state
 
 
 async def test_edits_of_one_channel_never_come_closer_than_the_channel_interval() -> None:
-    time = VirtualTime()
+    time = SchedulingClock()
     coalescer = EditCoalescer(
         EditPlanner(per_message_seconds=5, per_channel_seconds=1.25),
-        clock=time.clock,
+        clock=time.monotonic,
         sleep=time.sleep,
     )
     moments: list[tuple[float, int]] = []
@@ -87,7 +59,7 @@ async def test_edits_of_one_channel_never_come_closer_than_the_channel_interval(
     for ref in refs:
 
         async def edit(ref: MessageRef = ref) -> None:
-            moments.append((time.now, ref.channel_id))
+            moments.append((time.monotonic(), ref.channel_id))
 
         coalescer.request(ref, edit)
     await time.settle()
@@ -98,8 +70,8 @@ async def test_edits_of_one_channel_never_come_closer_than_the_channel_interval(
 
 
 async def test_a_failing_edit_does_not_stop_the_next_one() -> None:
-    time = VirtualTime()
-    coalescer = EditCoalescer(clock=time.clock, sleep=time.sleep)
+    time = SchedulingClock()
+    coalescer = EditCoalescer(clock=time.monotonic, sleep=time.sleep)
     done: list[str] = []
 
     async def broken() -> None:

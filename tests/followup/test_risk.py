@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.followup import FollowupStatus, SiteReach, TeamStatus, assess_risk
+from tests.builders import scout_object
 from tests.followup.helpers import T0, press
-from tests.helpers import scout_object
 
 SITES = (SiteReach("G96", fov_arcmin=30.0, limiting_vmag=21.5), SiteReach("I41", fov_arcmin=10))
 

@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -18,31 +17,13 @@ from bot import health as services
 from bot.config import MpcSettings
 from bot.errors import RateLimited, UpstreamError
 from bot.health import UpstreamHealth
-from bot.http import make_http_client
 from bot.mpc import ActionCodeClient, MpcRefused, MpcUnavailable, parse_label
 from bot.mpc.client import MAX_QUEUE_SECONDS, RETRY_BACKOFF_SECONDS
-from tests.mpc.fakes import FakeClock
+from tests.fakes import FakeClock
 
 URL = "https://mpc.test/api/action-codes/retrieve"
 USER = 42
 TRKSUB = parse_label("A10cnQO")
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def health() -> UpstreamHealth:
-    return UpstreamHealth()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    client = make_http_client()
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture
@@ -346,7 +327,7 @@ class TestUnreachable:
         self, mpc: ActionCodeClient, route: respx.Route, clock: FakeClock
     ) -> None:
         def fail_while_another_request_gets_a_429(request: httpx.Request) -> httpx.Response:
-            mpc._pacer.pause_until(clock.now + 600)
+            mpc._pacer.pause_until(clock.monotonic() + 600)
             return httpx.Response(503)
 
         route.side_effect = fail_while_another_request_gets_a_429
@@ -430,7 +411,7 @@ class TestGlobalLimit:
         answers = iter([503, 200, 200, 503, 200, 200, 200])
 
         def answer(request: httpx.Request) -> httpx.Response:
-            sent_at.append(clock.now)
+            sent_at.append(clock.monotonic())
             return httpx.Response(next(answers))
 
         route.side_effect = answer
@@ -447,7 +428,7 @@ class TestGlobalLimit:
         sent_at: list[float] = []
 
         def answer(request: httpx.Request) -> httpx.Response:
-            sent_at.append(clock.now)
+            sent_at.append(clock.monotonic())
             return httpx.Response(200)
 
         route.side_effect = answer
@@ -491,7 +472,7 @@ class TestGlobalLimit:
     ) -> None:
         reservation = mpc.reserve(TRKSUB, user_id=USER)
         # Between admission and sending, another request got a 429 asking for 10 minutes.
-        mpc._pacer.pause_until(clock.now + 600)
+        mpc._pacer.pause_until(clock.monotonic() + 600)
         with pytest.raises(RateLimited, match="slow down") as caught:
             await mpc.request(reservation)
         assert caught.value.retry_after == 600

@@ -12,7 +12,7 @@ from bot import health as services
 from bot.config import MpcSettings
 from bot.health import UpstreamHealth
 from bot.mpc import ActionCodeClient, MpcUnavailable, parse_label
-from tests.mpc.fakes import FakeClock
+from tests.fakes import FakeClock
 
 URL = "https://mpc.test/api/action-codes/retrieve"
 # Longer than the test may take: a request that is not cut off fails it, never hangs it.

@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.neocp import EventKind, TrackedObject, detect_changes, diff_snapshot, start_tracking
-from tests.alerts.helpers import T0, recorded_summary, scout_object
+from tests import recorded
+from tests.builders import scout_object
+from tests.fakes import T0
 
 LATER = T0 + timedelta(minutes=2)
 
@@ -18,7 +20,7 @@ def tracked(*objects: object) -> tuple[TrackedObject, ...]:
 
 
 def test_the_recorded_list_against_itself_gives_no_events() -> None:
-    objects = recorded_summary().objects
+    objects = recorded.summary().objects
     result = diff_snapshot(start_tracking(objects, now=T0), objects, now=LATER)
     assert result.events == ()
     assert len(result.snapshot) == 33

@@ -8,7 +8,8 @@ from pydantic import ValidationError
 from bot.neocp import AlertFilter, Change, EventKind, EventSelection, NeocpEvent
 from bot.neocp.filters import ListOptions, recipients
 from bot.scout.models import ScoutObject
-from tests.alerts.helpers import T0, scout_object
+from tests.builders import scout_object
+from tests.fakes import T0
 
 
 def event(kind: EventKind, obj: ScoutObject, previous: ScoutObject | None = None) -> NeocpEvent:

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.render import common
-from tests.render.data import empty_object, make_object
+from tests.builders import empty_object, make_object
 
 
 class TestNumbers:

@@ -10,7 +10,8 @@ from bot.neocp.digest import merge_events
 from bot.render.common import EMBED_DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT
 from bot.render.digest import delivery_embed
 from bot.render.safe import embed_length
-from tests.alerts.helpers import T0, scout_object
+from tests.builders import scout_object
+from tests.fakes import T0
 
 
 def event(kind: EventKind, name: str, *, minutes: int = 0, **record: object) -> NeocpEvent:

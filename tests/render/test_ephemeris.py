@@ -20,7 +20,8 @@ from bot.render.ephemeris import (
 from bot.render.reply import embed_problems
 from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
 from bot.scout.validation import FieldOfViewRequest
-from tests.render.data import ephemeris, make_ephemeris, make_object
+from tests.builders import make_ephemeris, make_object
+from tests.recorded import ephemeris
 
 
 def _rows(data: bytes) -> list[list[str]]:

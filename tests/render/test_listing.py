@@ -8,7 +8,8 @@ from bot.errors import InvalidInput
 from bot.neocp.filters import ListOptions, SortKey, select_objects
 from bot.render.listing import find_page, list_page, list_pages, object_field
 from bot.render.reply import Reply, embed_problems
-from tests.render.data import empty_object, make_object, summary
+from tests.builders import empty_object, make_object
+from tests.recorded import summary
 
 
 def _names(objects: list) -> list[str]:  # type: ignore[type-arg]

@@ -10,7 +10,8 @@ from bot.render.common import COLOUR_ALARM, DATA_FOOTER, fmt_size
 from bot.render.objects import object_embed
 from bot.render.reply import embed_problems
 from bot.scout.models import ScoutObject
-from tests.render.data import empty_object, make_object, samples
+from tests.builders import empty_object, make_object
+from tests.recorded import samples
 
 
 def _text(embed: object) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.render.observations import observations_reply
 from bot.scout.models import ObjectObservations
-from tests.render.data import make_object, observations, payload
+from tests.builders import make_object
+from tests.recorded import observations, payload
 
 
 def test_the_file_is_attached_byte_for_byte() -> None:

@@ -18,7 +18,8 @@ from bot.render.orbits import (
     spread,
 )
 from bot.scout.models import ObjectOrbits
-from tests.render.data import make_object, make_orbit, orbits
+from tests.builders import make_object, make_orbit
+from tests.recorded import orbits
 
 
 def test_percentiles_interpolate_like_numpy() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.render.plots import plot_filename, plots_replies
 from bot.scout.models import PLOT_KEYS, PLOT_KINDS
-from tests.render.data import PNG, make_object, make_plots
+from tests.builders import PNG, make_object, make_plots
 
 
 def _all(kinds: frozenset[str], missing: frozenset[str] = frozenset()) -> dict[str, bytes | None]:

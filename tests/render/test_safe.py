@@ -25,7 +25,7 @@ from bot.render.objects import object_embed
 from bot.render.reply import Reply
 from bot.scout.models import ScoutObject
 from bot.store import Subscription, SubscriptionState
-from tests.render.data import make_object
+from tests.builders import make_object
 
 HOSTILE = "**P21** @everyone [link](http://evil.example) <@123> <#456>\u202e\x00"
 

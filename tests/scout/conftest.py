@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -13,49 +10,9 @@ import pytest
 from bot.config import ScoutSettings
 from bot.health import UpstreamHealth
 from bot.scout import ScoutClient
-from tests.conftest import FIXTURES
+from tests.fakes import FakeClock
 
 BASE_URL = "https://scout.test/scout.api"
-
-
-class FakeClock:
-    """Monotonic time that only moves when the client sleeps or a test advances it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-def fixture_json(name: str) -> Any:
-    return json.loads((FIXTURES / "scout" / name).read_text())
-
-
-def object_sample(designation: str) -> dict[str, Any]:
-    for line in (FIXTURES / "scout" / "object_samples.jsonl").read_text().splitlines():
-        payload: dict[str, Any] = json.loads(line)
-        if payload["objectName"] == designation:
-            return payload
-    raise KeyError(designation)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def health() -> UpstreamHealth:
-    return UpstreamHealth()
 
 
 @pytest.fixture
@@ -64,15 +21,14 @@ def settings() -> ScoutSettings:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
-
-
-@pytest.fixture
 def scout(
     http: httpx.AsyncClient, settings: ScoutSettings, health: UpstreamHealth, clock: FakeClock
 ) -> ScoutClient:
     return ScoutClient(
-        http, settings, health=health, sleep=clock.sleep, clock=clock, rng=random.Random(7)
+        http,
+        settings,
+        health=health,
+        sleep=clock.sleep,
+        clock=clock.monotonic,
+        rng=random.Random(7),
     )

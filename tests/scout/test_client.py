@@ -26,11 +26,13 @@ from bot.scout import (
     ScoutUnavailable,
     parse,
 )
-from tests.scout.conftest import BASE_URL, FakeClock, fixture_json, object_sample
+from tests.fakes import FakeClock
+from tests.recorded import object_sample, payload
+from tests.scout.conftest import BASE_URL
 
-SUMMARY = fixture_json("summary.json")
-ORBITS = fixture_json("object_A11EBEK_orbits_first50.json")
-EPHEMERIS = fixture_json("ephemeris_6J12821.json")
+SUMMARY = payload("summary.json")
+ORBITS = payload("object_A11EBEK_orbits_first50.json")
+EPHEMERIS = payload("ephemeris_6J12821.json")
 ZTF10DD = object_sample("ZTF10DD")
 NOT_FOUND = {"error": "specified object does not exist"}
 
@@ -101,10 +103,10 @@ async def test_orbits_send_the_count(mock: Any, scout: ScoutClient) -> None:
 
 async def test_observations_and_file_list(mock: Any, scout: ScoutClient) -> None:
     mock.get(BASE_URL, params={"file": "mpc"}).mock(
-        return_value=_json(fixture_json("object_ZTF10DD_file_mpc.json"))
+        return_value=_json(payload("object_ZTF10DD_file_mpc.json"))
     )
     mock.get(BASE_URL, params={"file": "list"}).mock(
-        return_value=_json(fixture_json("object_ZTF10DC_file_list.json"))
+        return_value=_json(payload("object_ZTF10DC_file_list.json"))
     )
 
     observations = await scout.observations("ZTF10DD")
@@ -173,7 +175,7 @@ async def test_unknown_object_is_not_found(
 async def test_a_400_surfaces_scouts_message(
     mock: Any, scout: ScoutClient, health: UpstreamHealth, clock: FakeClock
 ) -> None:
-    body = fixture_json("error_400_bad_file_param.json")
+    body = payload("error_400_bad_file_param.json")
     route = mock.get(BASE_URL).mock(return_value=_json(body, status=400))
 
     with pytest.raises(ScoutRequestRefused) as caught:
@@ -181,7 +183,7 @@ async def test_a_400_surfaces_scouts_message(
 
     assert caught.value.detail == body["message"]
     assert body["message"] in str(caught.value)
-    assert route.call_count == 1 and clock.sleeps == []
+    assert route.call_count == 1 and clock.slept == []
     assert health.get(SCOUT).ok is False
 
 
@@ -227,7 +229,7 @@ async def test_request_errors_that_retrying_cannot_mend_are_bad_responses(
 
     with pytest.raises(ScoutBadResponse):
         await scout.object("ZTF10DD")
-    assert route.call_count == 1 and clock.sleeps == []
+    assert route.call_count == 1 and clock.slept == []
 
 
 # --- retries ---------------------------------------------------------------------------------
@@ -256,7 +258,7 @@ async def test_transient_failures_are_retried(
 
     assert obj.designation == "ZTF10DD"
     assert route.call_count == 3
-    assert len(clock.sleeps) == 2
+    assert len(clock.slept) == 2
     assert health.get(SCOUT).ok is True
 
 
@@ -266,9 +268,9 @@ async def test_backoff_grows_with_jitter(mock: Any, scout: ScoutClient, clock: F
     await scout.object("ZTF10DD")
 
     # Each delay lies in [half, all] of 1, 2, 4, 8 seconds.
-    for attempt, delay in enumerate(clock.sleeps):
+    for attempt, delay in enumerate(clock.slept):
         assert 2**attempt / 2 <= delay <= 2**attempt
-    assert clock.sleeps == sorted(clock.sleeps)
+    assert clock.slept == sorted(clock.slept)
 
 
 async def test_jitter_spreads_the_delays(
@@ -282,12 +284,12 @@ async def test_jitter_spreads_the_delays(
             settings,
             health=UpstreamHealth(),
             sleep=clock.sleep,
-            clock=clock,
+            clock=clock.monotonic,
             rng=random.Random(seed),
         )
         mock.get(BASE_URL).mock(side_effect=[httpx.Response(503), _json(ZTF10DD)])
         await client.object("ZTF10DD")
-        delays.add(clock.sleeps[0])
+        delays.add(clock.slept[0])
     assert len(delays) > 1
 
 
@@ -298,7 +300,7 @@ async def test_retry_after_seconds_is_honoured(
 
     await scout.object("ZTF10DD")
 
-    assert clock.sleeps[0] >= 7
+    assert clock.slept[0] >= 7
 
 
 async def test_retry_after_date_is_honoured(
@@ -309,7 +311,7 @@ async def test_retry_after_date_is_honoured(
 
     await scout.object("ZTF10DD")
 
-    assert 9 <= clock.sleeps[0] <= 13
+    assert 9 <= clock.slept[0] <= 13
 
 
 async def test_retry_after_beyond_the_budget_gives_up_at_once(
@@ -320,7 +322,7 @@ async def test_retry_after_beyond_the_budget_gives_up_at_once(
     with pytest.raises(ScoutUnavailable):
         await scout.object("ZTF10DD")
 
-    assert route.call_count == 1 and clock.sleeps == []
+    assert route.call_count == 1 and clock.slept == []
 
 
 async def test_a_failing_scout_is_unavailable_within_the_budget(
@@ -332,15 +334,15 @@ async def test_a_failing_scout_is_unavailable_within_the_budget(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     route = mock.get(BASE_URL).mock(return_value=httpx.Response(503))
-    started = clock.now
+    started = clock.monotonic()
 
     with caplog.at_level(logging.WARNING), pytest.raises(ScoutUnavailable) as caught:
         await scout.summary()
 
     assert str(caught.value) == "JPL Scout is not answering right now; try again in a few minutes."
     assert caught.value.detail == "HTTP 503"
-    assert clock.now - started <= settings.retry_budget_seconds
-    assert route.call_count == len(clock.sleeps) + 1 >= 3
+    assert clock.monotonic() - started <= settings.retry_budget_seconds
+    assert route.call_count == len(clock.slept) + 1 >= 3
     assert health.get(SCOUT).ok is False and health.get(SCOUT).last_error == "HTTP 503"
     assert any("unavailable" in record.getMessage() for record in caplog.records)
 
@@ -349,7 +351,9 @@ async def test_a_zero_budget_means_one_attempt(
     http: httpx.AsyncClient, clock: FakeClock, mock: Any
 ) -> None:
     settings = ScoutSettings(base_url=BASE_URL, retry_budget_seconds=0)
-    client = ScoutClient(http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock)
+    client = ScoutClient(
+        http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock.monotonic
+    )
     route = mock.get(BASE_URL).mock(side_effect=httpx.ConnectError("down"))
 
     with pytest.raises(ScoutUnavailable):
@@ -420,7 +424,9 @@ async def test_commands_use_all_but_the_watchers_slot_of_max_in_flight(
     http: httpx.AsyncClient, clock: FakeClock, mock: Any
 ) -> None:
     settings = ScoutSettings(base_url=BASE_URL, max_in_flight=2)
-    client = ScoutClient(http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock)
+    client = ScoutClient(
+        http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock.monotonic
+    )
     active = peak = 0
 
     async def counting(request: httpx.Request) -> httpx.Response:
@@ -530,7 +536,9 @@ async def test_now_ephemerides_are_short_lived_and_fixed_times_last(
 
 async def test_the_cache_is_bounded(http: httpx.AsyncClient, clock: FakeClock, mock: Any) -> None:
     settings = ScoutSettings(base_url=BASE_URL, cache_max_entries=2)
-    client = ScoutClient(http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock)
+    client = ScoutClient(
+        http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock.monotonic
+    )
     route = mock.get(BASE_URL).mock(
         side_effect=lambda request: _json({**ZTF10DD, "objectName": request.url.params["tdes"]})
     )

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot.scout import parse
-from tests.scout.conftest import fixture_json
+from tests.recorded import payload
 
-SUMMARY = fixture_json("summary.json")
+SUMMARY = payload("summary.json")
 
 
 def summary_with(*changes: tuple[int, dict[str, Any]]) -> dict[str, Any]:

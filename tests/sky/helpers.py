@@ -12,7 +12,7 @@ from bot.scout.models import ScoutObject
 from bot.sky import Site, Twilight, site_observatory
 from bot.sky.bodies import bodies
 from bot.sky.plan import location_of
-from tests.helpers import scout_object
+from tests.builders import scout_object
 
 
 def site(code: str = "G96", **changes: Any) -> Site:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.sky import LeftOut, observable_within, plan_tonight, tonight_window
 from bot.sky.observability import MAX_MARGIN_DEG, dec_degrees, ra_degrees
-from tests.helpers import scout_object
+from tests.builders import scout_object
 from tests.sky.helpers import opposite_sun_ra, placed, site, skyfield_altitude, sun_radec
 
 EVENING = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)  # 20:00 MST at Mt. Lemmon

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from bot.sky import FORMULA, TonightSort, plan_tonight
 from bot.sky.observability import Visibility
 from bot.sky.priority import priority
-from tests.helpers import scout_object
+from tests.builders import scout_object
 from tests.sky.helpers import opposite_sun_ra, placed, site
 
 EVENING = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from bot.neocp import AlertFilter, NeocpEvent, diff_snapshot, start_tracking
 from bot.neocp.filters import recipients
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import T0, scout_object
+from tests.builders import scout_object
+from tests.fakes import T0
 
 GUILD = 111
 CHANNEL = 222

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from bot.neocp import EventKind, EventSelection, diff_snapshot, start_tracking
 from bot.store import DeliveryState, OutboxRow, Store, SubscriptionState
-from tests.alerts.helpers import T0, scout_object
+from tests.builders import scout_object
+from tests.fakes import T0
 from tests.store.helpers import CHANNEL, GUILD, chosen, queue_one_new_event, subscription
 
 

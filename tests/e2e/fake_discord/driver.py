@@ -198,30 +198,6 @@ class FakeDiscord(Rest):
                     return command, None
         raise FakeDiscordError(f"the bot has not synced a command /{name}")
 
-    def has_command(self, path: str) -> bool:
-        """Whether "/scout object" (or "about") is among the synced commands, in any scope."""
-        words = path.strip("/").split()
-        for commands in self.commands.values():
-            for command in commands:
-                if command["name"] != words[0]:
-                    continue
-                options = command.get("options", [])
-                for word in words[1:]:
-                    found = next(
-                        (
-                            o
-                            for o in options
-                            if o["name"] == word and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)
-                        ),
-                        None,
-                    )
-                    if found is None:
-                        break
-                    options = found.get("options", [])
-                else:
-                    return True
-        return False
-
     async def slash(
         self,
         command: str,

@@ -19,7 +19,9 @@ from bot.render.alerts import (
 )
 from bot.render.common import COLOUR_UNKNOWN, EMBED_TOTAL_LIMIT
 from bot.store import OutboxCounts, Subscription, SubscriptionState
-from tests.alerts.helpers import T0, recorded_summary, scout_object
+from tests import recorded
+from tests.builders import scout_object
+from tests.fakes import T0
 
 OBJ = scout_object("P21abcd", nObs=7, neoScore=97, phaScore=3, Vmag="19.2")
 
@@ -142,7 +144,7 @@ def test_an_empty_list_says_how_to_start() -> None:
 
 
 def test_preview_counts_and_names_the_passing_objects() -> None:
-    objects = recorded_summary().objects
+    objects = recorded.summary().objects
     embed = preview_embed(5001, AlertFilter(max_vmag=19.5), objects)
     passing = [o for o in objects if o.vmag is not None and o.vmag <= 19.5]
     assert f"**{len(passing)}** of the 33 objects" in str(embed.description)

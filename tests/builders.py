@@ -1,59 +1,65 @@
-"""Scout models for rendering tests: the recorded payloads, parsed, and made-up records."""
+"""Made-up Scout records and answers, built from Scout's own key names."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.scout.models import (
     Ephemeris,
     EphemerisRecord,
-    ObjectObservations,
-    ObjectOrbits,
     ObjectPlots,
     SampledOrbit,
     ScoutObject,
     Summary,
 )
-from bot.scout.parse import (
-    parse_ephemeris,
-    parse_observations,
-    parse_orbits,
-    parse_summary,
-)
-from tests.conftest import FIXTURES
-from tests.helpers import scout_object
 
-SCOUT = FIXTURES / "scout"
 # Smallest valid PNG header; the renderer never decodes images, it only names and attaches them.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
+SUMMARY_RECORD: dict[str, Any] = {
+    "objectName": "P21abcd",
+    "lastRun": "2026-07-12 08:42",
+    "tEphem": "2026-07-12 19:30",
+    "nObs": 4,
+    "arc": "1.09",
+    "rmsN": "0.27",
+    "H": "22.5",
+    "Vmag": "19.2",
+    "ra": "20:25",
+    "dec": "-47",
+    "elong": "152",
+    "rate": "4.8",
+    "unc": "5.4",
+    "uncP1": "26",
+    "moid": "0.05",
+    "caDist": "25",
+    "vInf": None,
+    "rating": 0,
+    "neoScore": 100,
+    "neo1kmScore": 0,
+    "phaScore": 3,
+    "ieoScore": 0,
+    "geocentricScore": 0,
+    "tisserandScore": 57,
+}
 
-def payload(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SCOUT / name).read_text())
-    return data
+
+def scout_object(designation: str = "P21abcd", **changes: Any) -> ScoutObject:
+    """A summary record with Scout's own key names; ``changes`` use Scout's names too."""
+    record = {**SUMMARY_RECORD, "objectName": designation, **changes}
+    return ScoutObject.model_validate(record)
 
 
-def summary() -> Summary:
-    return parse_summary(payload("summary.json"))
-
-
-def orbits() -> ObjectOrbits:
-    return parse_orbits(payload("object_A11EBEK_orbits_first50.json"))
-
-
-def ephemeris() -> Ephemeris:
-    return parse_ephemeris(payload("ephemeris_6J12821.json"))
-
-
-def observations() -> ObjectObservations:
-    return parse_observations(payload("object_ZTF10DD_file_mpc.json"))
-
-
-def samples() -> list[dict[str, Any]]:
-    lines = (SCOUT / "object_samples.jsonl").read_text().splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+def summary_of(objects: Iterable[ScoutObject], *, version: str = "1.3") -> Summary:
+    """A summary listing exactly ``objects``."""
+    listed = list(objects)
+    return Summary(
+        signature={"source": "NASA/JPL Scout API", "version": version},
+        count=len(listed),
+        objects=listed,
+    )
 
 
 def make_object(**fields: Any) -> ScoutObject:

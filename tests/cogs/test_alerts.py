@@ -17,7 +17,8 @@ from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter, EventSelection
 from bot.store import MAX_SUBSCRIPTIONS_PER_SERVER, NewSubscription, Store, SubscriptionState
 from cogs.alerts import Alerts
-from tests.alerts.helpers import FakeScout, recorded_summary
+from tests import recorded
+from tests.fakes import FakeScout
 from tests.helpers import make_bot, make_interaction, make_member
 
 GUILD = 111
@@ -65,7 +66,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 def scout() -> FakeScout:
-    return FakeScout(recorded_summary())
+    return FakeScout(recorded.summary())
 
 
 @pytest.fixture
@@ -280,7 +281,7 @@ async def test_preview_lists_what_passes_without_posting(
     )
     interaction = interaction_in(text_channel(HERE, user_perms=MEMBER_PERMS, bot_perms=BOT_PERMS))
     await Alerts.preview.callback(cog, interaction)
-    passing = [o.designation for o in recorded_summary().objects if (o.neo_score or 0) >= 100]
+    passing = [o.designation for o in recorded.summary().objects if (o.neo_score or 0) >= 100]
     embed = interaction.followup.send.await_args.kwargs["embed"]
     assert f"**{len(passing)}** of the 33 objects" in embed.description
     assert all(name in embed.description for name in passing)
