@@ -260,7 +260,7 @@ class Followup(commands.Cog):
 
     async def _thread_name(self, key: ObjectKey) -> str:
         try:
-            obj = (await self.bot.scout.summary()).find(key.designation)
+            obj = (await self.bot.scout_client.summary()).find(key.designation)
         except UserFacingError:
             obj = None
         if obj is None:
