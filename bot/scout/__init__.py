@@ -25,9 +25,8 @@ from bot.scout.models import (
     Signature,
     Summary,
 )
-from bot.scout.validation import (
-    EphemerisQuery,
-    FieldOfViewRequest,
+from bot.scout.validation import EphemerisQuery, FieldOfViewRequest
+from bot.scout.values import (
     parse_plot_kinds,
     validate_designation,
     validate_obs_code,

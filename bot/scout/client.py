@@ -47,14 +47,8 @@ from bot.scout.models import (
     ScoutObject,
     Summary,
 )
-from bot.scout.validation import (
-    EphemerisQuery,
-    ObjectRequest,
-    validate_designation,
-    validate_orbit_count,
-    validate_params,
-    validate_plot_kinds,
-)
+from bot.scout.validation import EphemerisQuery, ObjectRequest, validate_params
+from bot.scout.values import validate_designation, validate_orbit_count, validate_plot_kinds
 
 log = logging.getLogger(__name__)
 

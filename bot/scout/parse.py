@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from bot.scout.cells import SENTINEL_LIMIT, ephemeris_cell, lenient_float, to_utc
 from bot.scout.errors import ScoutBadResponse
 from bot.scout.models import (
     PLOT_KEYS,
-    SENTINEL_LIMIT,
     DataFile,
     Ephemeris,
     EphemerisRecord,
@@ -34,9 +34,6 @@ from bot.scout.models import (
     Signature,
     Summary,
     UnreadableRow,
-    ephemeris_cell,
-    lenient_float,
-    to_utc,
 )
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ import discord
 from bot.client import AnsweringButton
 from bot.errors import InvalidInput
 from bot.scout import PLOT_KINDS, EphemerisQuery, validate_designation
-from bot.scout.validation import MAX_ORBITS
+from bot.scout.values import MAX_ORBITS
 from cogs.scout.answers import (
     Interaction,
     run_ephemeris,

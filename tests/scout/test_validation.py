@@ -18,15 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
-from bot.scout.validation import (
-    EphemerisQuery,
-    ObjectRequest,
+from bot.scout.validation import EphemerisQuery, ObjectRequest, validate_params
+from bot.scout.values import (
     parse_fov_dec,
     parse_fov_ra,
     parse_plot_kinds,
     validate_designation,
     validate_obs_code,
-    validate_params,
 )
 
 T = TypeVar("T")
