@@ -84,8 +84,9 @@ def _health(settings: Settings) -> int:
 
 async def _run(settings: Settings) -> int:
     from bot.client import ScoutBot
+    from cogs import extension_names
 
-    bot = ScoutBot(settings)
+    bot = ScoutBot(settings, extension_names())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
@@ -99,8 +100,9 @@ async def _run(settings: Settings) -> int:
 
 async def _sync(settings: Settings, guild_id: int | None) -> int:
     from bot.client import ScoutBot
+    from cogs import extension_names
 
-    bot = ScoutBot(settings)
+    bot = ScoutBot(settings, extension_names())
     async with _start_failures_as_one_line():
         async with bot:
             await bot.login(_token(settings))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import pkgutil
 import secrets
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -15,7 +15,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.config import Settings
 from bot.errors import UserFacingError
 from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
@@ -43,17 +42,11 @@ GUILD_INSTALL_ONLY = app_commands.AppInstallationType(guild=True, user=False)
 UPSTREAM_LABELS = {SCOUT: "scout", MPC: "mpc"}
 
 
-def extension_names() -> list[str]:
-    """Every module in ``cogs/`` is an extension."""
-    return sorted(
-        f"{cogs.__name__}.{module.name}"
-        for module in pkgutil.iter_modules(cogs.__path__)
-        if not module.name.startswith("_")
-    )
-
-
 class ScoutBot(commands.Bot):
-    def __init__(self, settings: Settings) -> None:
+    """The bot and its shared services. ``extensions`` are the modules loaded at start
+    (``cogs.extension_names()`` in production); the core never imports the adapters."""
+
+    def __init__(self, settings: Settings, extensions: Sequence[str] = ()) -> None:
         # The bot never joins voice: don't warn operators about missing voice libraries.
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
@@ -81,6 +74,7 @@ class ScoutBot(commands.Bot):
         self.mpc_client = ActionCodeClient(self.http_client, settings.mpc, health=self.health)
         self.store: Store | None = None
         self.heartbeat = Heartbeat(settings.health.heartbeat_file)
+        self.extension_names = tuple(extensions)
         self._shutdown: asyncio.Future[None] | None = None
         self.answers_under_way = AnswersUnderWay()
 
@@ -95,7 +89,7 @@ class ScoutBot(commands.Bot):
         self.heartbeat.start()
         if self.settings.metrics.enabled:
             self.metrics.serve(self.settings.metrics.host, self.settings.metrics.port)
-        for name in extension_names():
+        for name in self.extension_names:
             await self.load_extension(name)
         log.info("loaded extensions: %s", ", ".join(self.extensions))
         if self.settings.discord.dev_guild_id is not None:

@@ -21,13 +21,13 @@ from bot.client import (
     NotServedHere,
     ScoutBot,
     explain_error,
-    extension_names,
     send_ephemeral,
 )
 from bot.config import Settings
 from bot.errors import InvalidInput, RateLimited, UpstreamError
 from bot.guilds import DM_REFUSAL, REFUSAL, GuildPolicy
 from bot.store import Store
+from cogs import extension_names
 
 
 @pytest.fixture
