@@ -17,7 +17,7 @@ import sys
 import discord
 from discord import app_commands
 
-from tests.e2e.launch import DISCORD_URL_ENV, point_discord_at
+from tests.e2e.launch import point_discord_at_the_fake
 
 scout = app_commands.Group(name="scout", description="bare baseline")
 
@@ -92,11 +92,8 @@ async def run() -> None:
 
 
 def main() -> int:
-    url = os.environ.get(DISCORD_URL_ENV)
-    if not url:
-        print(f"error: set {DISCORD_URL_ENV}", file=sys.stderr)
+    if not point_discord_at_the_fake():
         return 2
-    point_discord_at(url)
     asyncio.run(run())
     return 0
 

@@ -18,7 +18,7 @@ from bench.stats import Timing
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
 from tests.e2e.fake_discord import FakeChannel, FakeInteraction
-from tests.e2e.harness import GENERAL, MODERATOR, TEAM_GUILD
+from tests.e2e.harness import FAST_ALERTS_ENV, GENERAL, MODERATOR, TEAM_GUILD
 
 KNOWN = "A11EBEK"  # in the recorded summary; its orbits are the recorded ones
 IDLE_PAUSE = 0.02  # seconds between one answer and the next command in latency runs
@@ -209,14 +209,8 @@ async def _single_flight(setup: Rig, concurrent: int) -> SingleFlightResult:
 # --------------------------------------------------------------------------- alerts
 
 
-POLL_INTERVAL = 1.0
-ALERTS_ENV = {
-    "E2E_ALLOW_FAST_POLLS": "1",
-    "SCOUTBOT_ALERTS__ENABLED": "true",
-    "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": str(POLL_INTERVAL),
-    "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-    "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",  # as production: reuse shorter than the interval
-}
+ALERTS_ENV = FAST_ALERTS_ENV
+POLL_INTERVAL = float(ALERTS_ENV["SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS"])
 FIRST_SUBSCRIBED_CHANNEL = 1190000000000100000
 
 

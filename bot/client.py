@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 import aiohttp
 import discord
@@ -243,6 +244,23 @@ class AnsweringButton(
     """
 
     problem: UserFacingError | None = None
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]
+        cls,
+        interaction: discord.Interaction[ScoutBot],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        # Everything a press needs is in the custom_id: build the button from that alone.
+        return cls.from_match(match)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> Self:
+        """The button a custom_id matching the template names; a part it cannot use goes
+        into ``problem`` (answered at the check), never into an exception."""
+        raise NotImplementedError
 
     async def interaction_check(self, interaction: discord.Interaction[ScoutBot], /) -> bool:  # type: ignore[override]
         try:

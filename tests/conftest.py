@@ -10,6 +10,7 @@ import pytest
 
 from bot.health import UpstreamHealth
 from bot.http import make_http_client
+from bot.store import Store
 from tests.fakes import FakeClock
 from tests.postgres import database_url as database_url  # the fixture, for every test
 
@@ -54,3 +55,11 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
     client = make_http_client()
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """A fresh store on SQLite, and on PostgreSQL too when one is configured (tests/postgres.py)."""
+    opened = await Store.open(database_url)
+    yield opened
+    await opened.close()

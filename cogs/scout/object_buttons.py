@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import discord
 
@@ -92,13 +91,7 @@ class ObjectButton(
         self.mode = mode
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ObjectButton:
+    def from_match(cls, match: re.Match[str]) -> ObjectButton:
         button = cls(match["designation"], ObjectMode(match["mode"]))
         try:
             button.designation = validate_designation(match["designation"])

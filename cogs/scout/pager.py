@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from enum import StrEnum
-from typing import Any
 
 import discord
 
@@ -109,13 +108,7 @@ class ListPageButton(
         self.role = role
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> ListPageButton:
+    def from_match(cls, match: re.Match[str]) -> ListPageButton:
         owner_id, page, role = int(match["owner"]), int(match["page"]), PagerRole(match["role"])
         if page > MAX_PAGE:
             # Never made by the bot (pages stop at 9999): a forged or garbled id. The

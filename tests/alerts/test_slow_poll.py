@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import discord
-import pytest
 
 from bot.alerts.watcher import AlertWatcher
 from bot.config import AlertsSettings
@@ -33,13 +30,6 @@ class StuckScout:
         self.asked.set()
         await self.release.wait()
         return recorded.summary()
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(f"sqlite:///{tmp_path / 'bot.db'}")
-    yield store
-    await store.close()
 
 
 def status_of(watcher: AlertWatcher, now: FakeClock) -> discord.Embed:

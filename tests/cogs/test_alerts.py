@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 from unittest.mock import MagicMock
 
@@ -55,13 +53,6 @@ def role(*, mentionable: bool = True, everyone: bool = False) -> Any:
     made.mentionable = mentionable
     made.is_default.return_value = everyone
     return made
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite:///{tmp_path}/cog.db")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

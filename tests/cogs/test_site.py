@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -25,13 +23,6 @@ from tests.helpers import make_bot, make_interaction, make_member
 from tests.sky.helpers import site
 
 GUILD = 111
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite:///{tmp_path}/bot.db")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.e2e.local_server import serve_locally
+
 SIGNATURE = {"source": "NASA/JPL Scout API", "version": "1.3"}
 OBJECT_PARAMS = frozenset({"plot", "file"})
 EPHEMERIS_PARAMS = frozenset(
@@ -105,12 +107,7 @@ class _FakeService:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
         self._release.set()

@@ -204,6 +204,18 @@ class BotProcess:
         self._log_file.close()
 
 
+# Alerts on and polled every second (E2E_ALLOW_FAST_POLLS lifts the production minimum).
+# In production the summary is reused for 60 s and polled every 120 s; keep the same order
+# (reuse shorter than the interval) at the tests' one-second polls.
+FAST_ALERTS_ENV = {
+    "E2E_ALLOW_FAST_POLLS": "1",
+    "SCOUTBOT_ALERTS__ENABLED": "true",
+    "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
+    "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
+    "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
+}
+
+
 def bot_environment(
     discord: FakeDiscord, scout_url: str, mpc_url: str, database: Path, extra: dict[str, str]
 ) -> dict[str, str]:

@@ -28,6 +28,16 @@ DISCORD_URL_ENV = "E2E_FAKE_DISCORD_URL"
 FAST_POLLS_ENV = "E2E_ALLOW_FAST_POLLS"
 
 
+def point_discord_at_the_fake() -> bool:
+    """Point discord.py at the fake Discord the environment names; False if it names none."""
+    url = os.environ.get(DISCORD_URL_ENV)
+    if not url:
+        print(f"error: set {DISCORD_URL_ENV} to the fake Discord's address", file=sys.stderr)
+        return False
+    point_discord_at(url)
+    return True
+
+
 def point_discord_at(url: str) -> None:
     """Send every REST call and the gateway connection to the fake at `url`."""
     # Both are class attributes that discord.py reads at each request or connection;
@@ -51,11 +61,8 @@ def allow_fast_polls() -> None:
 
 
 def main() -> int:
-    url = os.environ.get(DISCORD_URL_ENV)
-    if not url:
-        print(f"error: set {DISCORD_URL_ENV} to the fake Discord's address", file=sys.stderr)
+    if not point_discord_at_the_fake():
         return 2
-    point_discord_at(url)
     if os.environ.get(FAST_POLLS_ENV) == "1":
         allow_fast_polls()
     from bot.__main__ import main as bot_main

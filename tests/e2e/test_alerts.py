@@ -16,6 +16,7 @@ from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import (
     ALERTS,
+    FAST_ALERTS_ENV,
     FOLLOW_UP,
     GENERAL,
     MODERATOR,
@@ -32,15 +33,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
-    return {
-        "E2E_ALLOW_FAST_POLLS": "1",
-        "SCOUTBOT_ALERTS__ENABLED": "true",
-        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-        # In production the summary is reused for 60 s and polled every 120 s; keep the
-        # same order (reuse shorter than the interval) at the tests' one-second polls.
-        "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
-    }
+    return FAST_ALERTS_ENV
 
 
 @pytest.fixture(autouse=True)

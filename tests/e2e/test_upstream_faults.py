@@ -27,6 +27,7 @@ from tests.e2e.fake_discord import (
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import (
     ALERTS,
+    FAST_ALERTS_ENV,
     GENERAL,
     MODERATOR,
     MODERATOR_PERMISSIONS,
@@ -46,11 +47,7 @@ UNAVAILABLE = "JPL Scout is not answering right now"
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
     return {
-        "E2E_ALLOW_FAST_POLLS": "1",
-        "SCOUTBOT_ALERTS__ENABLED": "true",
-        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-        "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
+        **FAST_ALERTS_ENV,
         "SCOUTBOT_SCOUT__OBJECT_TTL_SECONDS": "0",
         "SCOUTBOT_SCOUT__DEADLINE_SECONDS": str(DEADLINE),
     }

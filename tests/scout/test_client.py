@@ -29,6 +29,7 @@ from bot.scout import (
 from tests.fakes import FakeClock
 from tests.recorded import object_sample, payload
 from tests.scout.conftest import BASE_URL
+from tests.scout.helpers import InFlight
 
 SUMMARY = payload("summary.json")
 ORBITS = payload("object_A11EBEK_orbits_first50.json")
@@ -427,22 +428,13 @@ async def test_commands_use_all_but_the_watchers_slot_of_max_in_flight(
     client = ScoutClient(
         http, settings, health=UpstreamHealth(), sleep=clock.sleep, clock=clock.monotonic
     )
-    active = peak = 0
-
-    async def counting(request: httpx.Request) -> httpx.Response:
-        nonlocal active, peak
-        active += 1
-        peak = max(peak, active)
-        await asyncio.sleep(0.01)
-        active -= 1
-        return _json({**ZTF10DD, "objectName": request.url.params["tdes"]})
-
-    mock.get(BASE_URL).mock(side_effect=counting)
+    in_flight = InFlight()
+    mock.get(BASE_URL).mock(side_effect=in_flight)
     names = [f"OBJ{i}" for i in range(8)]
     answers = await asyncio.gather(*(client.object(name) for name in names))
 
     assert [answer.designation for answer in answers] == names
-    assert peak == 1  # the other slot is kept for the watcher's polls
+    assert in_flight.peak == 1  # the other slot is kept for the watcher's polls
 
 
 async def test_a_fresh_summary_skips_the_cache_and_refreshes_it(

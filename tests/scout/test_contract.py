@@ -7,7 +7,6 @@ a field mapped to the wrong key, a lost sentinel or a misread string fails here.
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import UTC, datetime
 from typing import Any
@@ -16,19 +15,7 @@ import pytest
 
 from bot.scout import parse
 from bot.scout.models import ScoutObject
-from tests.conftest import FIXTURES
-
-SCOUT = FIXTURES / "scout"
-
-
-def _load(name: str) -> dict[str, Any]:
-    payload: dict[str, Any] = json.loads((SCOUT / name).read_text())
-    return payload
-
-
-def _samples() -> list[dict[str, Any]]:
-    lines = (SCOUT / "object_samples.jsonl").read_text().splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+from tests.recorded import payload, samples
 
 
 def _expected_number(raw: Any) -> float | None:
@@ -57,7 +44,7 @@ def _assert_object_matches(obj: ScoutObject, raw: dict[str, Any]) -> None:
 
 
 def test_summary_parses_every_object_to_its_values() -> None:
-    raw = _load("summary.json")
+    raw = payload("summary.json")
     summary = parse.parse_summary(raw)
 
     assert summary.count == 33 == int(raw["count"])
@@ -68,7 +55,7 @@ def test_summary_parses_every_object_to_its_values() -> None:
 
 
 def test_summary_keeps_types_and_nulls() -> None:
-    summary = parse.parse_summary(_load("summary.json"))
+    summary = parse.parse_summary(payload("summary.json"))
     close = summary.find("A11EvW3")
 
     assert close is not None
@@ -80,18 +67,18 @@ def test_summary_keeps_types_and_nulls() -> None:
     assert any(obj.ca_dist is None for obj in summary.objects)
 
 
-@pytest.mark.parametrize("raw", _samples(), ids=lambda raw: raw["objectName"])
+@pytest.mark.parametrize("raw", samples(), ids=lambda raw: raw["objectName"])
 def test_object_samples_parse_to_their_values(raw: dict[str, Any]) -> None:
     _assert_object_matches(parse.parse_object(raw), raw)
 
 
 def test_object_samples_cover_each_rating_and_null() -> None:
-    ratings = {parse.parse_object(raw).rating for raw in _samples()}
+    ratings = {parse.parse_object(raw).rating for raw in samples()}
     assert ratings == {0, 1, 2, None}
 
 
 def test_orbits_parse_every_row_with_sentinels_as_none() -> None:
-    raw = _load("object_A11EBEK_orbits_first50.json")
+    raw = payload("object_A11EBEK_orbits_first50.json")
     answer = parse.parse_orbits(raw)
     fields = raw["orbits"]["fields"]
 
@@ -110,7 +97,7 @@ def test_orbits_parse_every_row_with_sentinels_as_none() -> None:
 
 
 def test_orbit_fields_are_typed() -> None:
-    orbits = parse.parse_orbits(_load("object_A11EBEK_orbits_first50.json")).orbits
+    orbits = parse.parse_orbits(payload("object_A11EBEK_orbits_first50.json")).orbits
 
     assert [orbit.idx for orbit in orbits][13:15] == [13, 15]  # idx has gaps; kept as sent
     second = orbits[1]
@@ -123,7 +110,7 @@ def test_orbit_fields_are_typed() -> None:
 
 
 def test_ephemeris_parses_every_record_and_column() -> None:
-    raw = _load("ephemeris_6J12821.json")
+    raw = payload("ephemeris_6J12821.json")
     eph = parse.parse_ephemeris(raw)
 
     assert eph.count == 3 and eph.orbit_count == 1000
@@ -148,7 +135,7 @@ def test_ephemeris_parses_every_record_and_column() -> None:
 
 
 def test_ephemeris_table_has_every_column_once() -> None:
-    eph = parse.parse_ephemeris(_load("ephemeris_6J12821.json"))
+    eph = parse.parse_ephemeris(payload("ephemeris_6J12821.json"))
     header, rows = eph.table()
 
     assert header[:5] == ["time", "sun_flag", "sigma_pos", "ra", "dec"]
@@ -159,7 +146,7 @@ def test_ephemeris_table_has_every_column_once() -> None:
 
 
 def test_observation_file_is_kept_as_sent() -> None:
-    raw = _load("object_ZTF10DD_file_mpc.json")
+    raw = payload("object_ZTF10DD_file_mpc.json")
     answer = parse.parse_observations(raw)
 
     assert answer.text == raw["fileMPC"]
@@ -169,7 +156,7 @@ def test_observation_file_is_kept_as_sent() -> None:
 
 
 def test_file_list_gives_name_and_size() -> None:
-    answer = parse.parse_file_list(_load("object_ZTF10DC_file_list.json"))
+    answer = parse.parse_file_list(payload("object_ZTF10DC_file_list.json"))
 
     assert [(f.key, f.name, f.size) for f in answer.files] == [
         ("mpc", "Observation File (MPC-format)", 486)
@@ -186,6 +173,6 @@ def test_file_list_in_the_documents_example_shape() -> None:
 
 
 def test_error_body_carries_a_message() -> None:
-    raw = _load("error_400_bad_file_param.json")
+    raw = payload("error_400_bad_file_param.json")
     assert raw["code"] == "400"
     assert "file selection parameter" in raw["message"]

@@ -23,6 +23,7 @@ from bot.scout import ScoutClient, ScoutUnavailable
 from tests.fakes import FakeClock
 from tests.recorded import object_sample, payload
 from tests.scout.conftest import BASE_URL
+from tests.scout.helpers import InFlight
 
 SUMMARY = payload("summary.json")
 ZTF10DD = object_sample("ZTF10DD")
@@ -182,43 +183,21 @@ async def test_all_lanes_together_stay_within_max_in_flight(
     mock: Any, http: httpx.AsyncClient, clock: FakeClock, health: UpstreamHealth
 ) -> None:
     scout = client(http, clock, health, max_in_flight=3)
-    active = peak = 0
-
-    async def counting(request: httpx.Request) -> httpx.Response:
-        nonlocal active, peak
-        active += 1
-        peak = max(peak, active)
-        await asyncio.sleep(0.01)
-        active -= 1
-        if "tdes" in request.url.params:
-            return httpx.Response(200, json={**ZTF10DD, "objectName": request.url.params["tdes"]})
-        return httpx.Response(200, json=SUMMARY)
-
-    mock.get(BASE_URL).mock(side_effect=counting)
+    in_flight = InFlight()
+    mock.get(BASE_URL).mock(side_effect=in_flight)
     await asyncio.gather(
         *(scout.object(f"OBJ{n}") for n in range(8)), scout.background().summary(fresh=True)
     )
 
-    assert peak == 3
+    assert in_flight.peak == 3
 
 
 async def test_with_a_single_slot_both_lanes_share_it(
     mock: Any, http: httpx.AsyncClient, clock: FakeClock, health: UpstreamHealth
 ) -> None:
     scout = client(http, clock, health, max_in_flight=1)
-    active = peak = 0
-
-    async def counting(request: httpx.Request) -> httpx.Response:
-        nonlocal active, peak
-        active += 1
-        peak = max(peak, active)
-        await asyncio.sleep(0.01)
-        active -= 1
-        if "tdes" in request.url.params:
-            return httpx.Response(200, json=ZTF10DD)
-        return httpx.Response(200, json=SUMMARY)
-
-    mock.get(BASE_URL).mock(side_effect=counting)
+    in_flight = InFlight()
+    mock.get(BASE_URL).mock(side_effect=in_flight)
     await asyncio.gather(scout.object("ZTF10DD"), scout.background().summary(fresh=True))
 
-    assert peak == 1
+    assert in_flight.peak == 1

@@ -45,6 +45,7 @@ from tests.e2e.fake_discord.world import (
     FakeUser,
     Fault,
 )
+from tests.e2e.local_server import serve_locally
 
 T = TypeVar("T")
 
@@ -60,12 +61,7 @@ class FakeDiscord(Rest):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self._runner, self.url = await serve_locally(app)
 
     async def stop(self) -> None:
         if self._socket is not None:
