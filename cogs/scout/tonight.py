@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -209,13 +208,7 @@ class TonightPageButton(
         self.page = page
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> TonightPageButton:
+    def from_match(cls, match: re.Match[str]) -> TonightPageButton:
         owner_id, page, role = int(match["owner"]), int(match["page"]), PagerRole(match["role"])
         try:
             options = TonightOptions(
@@ -268,13 +261,7 @@ class SiteEphemerisButton(
         self.designation = designation
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> SiteEphemerisButton:
+    def from_match(cls, match: re.Match[str]) -> SiteEphemerisButton:
         button = cls(match["site"], match["designation"])
         try:
             button.designation = validate_designation(match["designation"])
