@@ -3,9 +3,7 @@ Scout whose objects are placed on the sky relative to the test's own 'now'."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import discord
@@ -57,13 +55,6 @@ def sky_for_tonight(now: datetime, count: int = 3) -> Summary:
     never = placed("Psouth1", ra, -80, at=now)
     faint = placed("Pfaint1", ra, 30, at=now, Vmag="23.5")
     return Summary(data=[*up, never, faint])
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(f"sqlite:///{tmp_path}/bot.db")
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture
