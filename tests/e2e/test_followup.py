@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import require_command
 from tests.e2e.fake_discord import (
     CREATE_PUBLIC_THREADS,
     SEND_MESSAGES_IN_THREADS,
@@ -21,6 +20,7 @@ from tests.e2e.fake_discord import (
 from tests.e2e.fake_upstreams import FakeScout
 from tests.e2e.harness import (
     ALERTS,
+    FAST_ALERTS_ENV,
     GENERAL,
     MODERATOR,
     MODERATOR_PERMISSIONS,
@@ -41,13 +41,7 @@ BUTTONS = ["Targeting", "Found", "Not found", "Reported", "Undo"]
 
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
-    return {
-        "E2E_ALLOW_FAST_POLLS": "1",
-        "SCOUTBOT_ALERTS__ENABLED": "true",
-        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-        "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
-    }
+    return FAST_ALERTS_ENV
 
 
 @pytest.fixture(scope="module")
@@ -57,12 +51,6 @@ def world(fake_discord: FakeDiscord) -> World:
     bot_role = built.team.role("scout-bot")
     bot_role.permissions |= CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS
     return built
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _commands_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "alerts subscribe")
-    require_command(fake_discord, "followup mine")
 
 
 async def full_polls(scout: FakeScout, count: int = 1) -> None:
@@ -115,19 +103,19 @@ async def test_a_new_objects_alert_carries_the_status_buttons(
         )
     )
     assert subscribed.ephemeral
-    if fake_discord.has_command("site add"):  # the server's site: every press names it
-        added = await fake_discord.answer(
-            await fake_discord.slash(
-                "site add",
-                guild_id=TEAM_GUILD,
-                channel_id=GENERAL,
-                user=MODERATOR,
-                permissions=MODERATOR_PERMISSIONS | MANAGE_GUILD,
-                code="G96",
-                fov_arcmin=60.0,
-            )
+    # The server's site: every press names it.
+    added = await fake_discord.answer(
+        await fake_discord.slash(
+            "site add",
+            guild_id=TEAM_GUILD,
+            channel_id=GENERAL,
+            user=MODERATOR,
+            permissions=MODERATOR_PERMISSIONS | MANAGE_GUILD,
+            code="G96",
+            fov_arcmin=60.0,
         )
-        assert "G96" in added.text
+    )
+    assert "G96" in added.text
     fake_scout.add("P99fol1", neoScore=97, Vmag=20.4, nObs=4)
     await fake_discord.wait_for(
         lambda: any("P99fol1" in m.text for m in fake_discord.channel_messages(ALERTS)),
@@ -197,7 +185,6 @@ async def test_followup_mine_lists_the_members_open_targets(
 async def test_scout_object_and_list_show_the_teams_status(
     bot: BotProcess, fake_discord: FakeDiscord
 ) -> None:
-    require_command(fake_discord, "scout object")
     shown = await fake_discord.answer(
         await fake_discord.slash(
             "scout object", guild_id=TEAM_GUILD, channel_id=GENERAL, designation="P99fol1"

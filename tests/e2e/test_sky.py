@@ -8,14 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import DEFERRED_CHANNEL_MESSAGE, FakeDiscord, FakeMessage
 from tests.e2e.fake_discord.wire import MEMBER_PERMISSIONS
 from tests.e2e.fake_upstreams import FakeScout
 from tests.e2e.harness import GENERAL, MODERATOR, OBSERVER, TEAM_GUILD, BotProcess
 from tests.sky.helpers import meridian_ra, site
-
-skip_unless_cog("cogs.site", "/site")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -24,9 +21,8 @@ ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _sky_registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "site add")
-    require_command(fake_discord, "scout tonight")
+def _bot_running(bot: BotProcess) -> None:
+    """Every scenario here talks to the running bot."""
 
 
 def place_objects_for_tonight(scout: FakeScout) -> None:
