@@ -126,7 +126,7 @@ async def answer_overhead(runs: int) -> None:
             for size in SIZES:
                 scout: Any = create_autospec(ScoutClient, instance=True)
                 scout.summary.return_value = Summary(data=neocp(size, now))
-                bot = make_bot(scout=scout, store=store)
+                bot = make_bot(scout_client=scout, store=store)
                 cog = Scout(bot)
                 times = []
                 for _ in range(runs):

@@ -20,7 +20,9 @@ from bot.metrics import Metrics, MetricsUnavailable
 from bot.neocp import AlertFilter
 from bot.scout.errors import ScoutUnavailable
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, scout_object, summary_of
+from tests.alerts.helpers import FakeSender
+from tests.builders import scout_object, summary_of
+from tests.fakes import FakeClock, FakeScout
 
 GUILD, CHANNEL, OTHER_CHANNEL = 1, 10, 11
 
@@ -99,14 +101,14 @@ async def test_polls_events_deliveries_and_the_outbox_depth_are_scraped(
     )
     sender = FakeSender()
     sender.fail(OTHER_CHANNEL, DeliveryFailed("Discord 500"))  # retried next round
-    clock = Clock()
+    clock = FakeClock()
     watcher = AlertWatcher(
         source=scout,
         store=store,
         sender=sender,
         policy=GuildPolicy([GUILD]),
         settings=AlertsSettings(),
-        clock=clock,
+        clock=clock.utc,
         metrics=served,
     )
     for _ in range(5):
