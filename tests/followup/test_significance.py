@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.followup.significance import channel_line_reason, significant_new
 from bot.neocp.events import Change, EventKind, NeocpEvent
+from tests.builders import scout_object
 from tests.followup.helpers import P21, T0
-from tests.helpers import scout_object
 
 
 def _update(*changes: Change) -> NeocpEvent:
