@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +38,11 @@ from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.scout.models import ScoutObject, Summary
 from bot.store import NewSubscription, Store
-from tests.helpers import scout_object
+from tests.builders import scout_object
+from tests.fakes import FakeClock
 
 GUILD = 900
 T0 = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Churn:
@@ -200,7 +193,7 @@ async def measure(size: int, channels: int, polls: int, deliver: bool, folder: P
         )
         await store.save_subscription(new)
     churn = Churn(size)
-    clock = Clock()
+    clock = FakeClock(T0)
     sender = Sender()
     watcher = AlertWatcher(
         source=Source(churn),
@@ -208,7 +201,7 @@ async def measure(size: int, channels: int, polls: int, deliver: bool, folder: P
         sender=sender,
         policy=GuildPolicy([]),
         settings=AlertsSettings(jitter_seconds=0),
-        clock=clock,
+        clock=clock.utc,
     )
     counter = RowCounter(store)
     result = Result(size, channels)
@@ -216,7 +209,7 @@ async def measure(size: int, channels: int, polls: int, deliver: bool, folder: P
     for _ in range(polls):
         churn.step()
         churn.summary()
-        clock.now += timedelta(minutes=2)
+        clock.advance(minutes=2)
         rows_before = counter.rows
         with StallMeter() as stall:
             started = time.process_time()

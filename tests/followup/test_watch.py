@@ -12,8 +12,9 @@ from bot.followup import FollowupStatus, ObjectKey
 from bot.neocp import start_tracking
 from bot.store import AlertMessage, Store
 from cogs.followup import DEPARTURE_GRACE, Followup
+from tests.builders import scout_object
 from tests.followup.helpers import T0, press
-from tests.helpers import make_bot, scout_object
+from tests.helpers import make_bot
 
 KEY = ObjectKey(designation="P21abcd", first_seen=T0)
 GUILD = 100

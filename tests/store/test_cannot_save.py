@@ -19,7 +19,9 @@ from bot.errors import CannotSave
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, recorded_summary
+from tests.alerts.helpers import FakeSender
+from tests.fakes import FakeClock, FakeScout
+from tests.recorded import summary
 
 GUILD = 1001
 
@@ -88,12 +90,12 @@ async def test_the_watcher_says_why_it_could_not_save_without_a_traceback(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     watcher = AlertWatcher(
-        source=FakeScout(recorded_summary()),
+        source=FakeScout(summary()),
         store=store,
         sender=FakeSender(),
         policy=GuildPolicy([GUILD]),
         settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=0),
-        clock=Clock(),
+        clock=FakeClock().utc,
         rng=random.Random(7),
     )
     ReadOnlySwitch(store).on = True
