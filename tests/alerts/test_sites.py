@@ -20,7 +20,9 @@ from bot.render.tonight import site_figures_line
 from bot.scout.models import ScoutObject
 from bot.sky import tonight_window
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import T0, Clock, FakeScout, FakeSender, summary_of
+from tests.alerts.helpers import FakeSender
+from tests.builders import summary_of
+from tests.fakes import T0, FakeClock, FakeScout
 from tests.sky.helpers import meridian_ra, placed, site
 
 GUILD = 1001
@@ -51,7 +53,7 @@ class Rig:
         self.store = store
         self.scout = FakeScout(summary_of([OLD]))
         self.sender = FakeSender()
-        self.clock = Clock()
+        self.clock = FakeClock()
         self.deliveries: list[Any] = []
         posting = self.sender.send
 
@@ -66,7 +68,7 @@ class Rig:
             sender=self.sender,
             policy=GuildPolicy([GUILD]),
             settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=5),
-            clock=self.clock,
+            clock=self.clock.utc,
             rng=random.Random(7),
         )
 

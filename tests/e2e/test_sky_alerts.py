@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.conftest import require_command, skip_unless_cog
 from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
 from tests.e2e.fake_discord.wire import MANAGE_CHANNELS, MEMBER_PERMISSIONS
 from tests.e2e.fake_upstreams import FakeScout
@@ -24,8 +23,6 @@ from tests.e2e.harness import (
     World,
 )
 from tests.sky.helpers import meridian_ra, site
-
-skip_unless_cog("cogs.site", "/site")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -46,9 +43,8 @@ def bot_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _registered(bot: BotProcess, fake_discord: FakeDiscord) -> None:
-    require_command(fake_discord, "site add")
-    require_command(fake_discord, "alerts subscribe")
+def _bot_running(bot: BotProcess) -> None:
+    """Every scenario here talks to the running bot."""
 
 
 @pytest.fixture(autouse=True)

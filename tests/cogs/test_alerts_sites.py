@@ -14,8 +14,7 @@ from bot.guilds import GuildPolicy
 from bot.store import Store
 from cogs.alerts import Alerts
 from cogs.site import Sites
-from tests.alerts.helpers import FakeScout, recorded_summary
-from tests.alerts.test_cog import (
+from tests.cogs.test_alerts import (
     BOT_PERMS,
     GUILD,
     HERE,
@@ -25,7 +24,9 @@ from tests.alerts.test_cog import (
     subscribe,
     text_channel,
 )
+from tests.fakes import FakeScout
 from tests.helpers import make_bot
+from tests.recorded import summary
 from tests.sky.helpers import site
 
 
@@ -39,7 +40,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 def bot(store: Store) -> Any:
     made = make_bot(
-        scout=FakeScout(recorded_summary()),
+        scout=FakeScout(summary()),
         settings=Settings(discord={"allowed_guilds": [GUILD]}),
         store=store,
     )
