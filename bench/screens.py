@@ -26,7 +26,7 @@ from bot.render.orbits import orbits_reply
 from bot.render.reply import Reply
 from bot.scout.models import ScoutObject
 from bot.store import Subscription, SubscriptionState
-from tests.render.data import ephemeris, observations, orbits, summary
+from tests.recorded import ephemeris, observations, orbits, summary
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screens.md"
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
