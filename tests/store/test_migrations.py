@@ -8,7 +8,8 @@ from pathlib import Path
 from bot.neocp import AlertFilter, EventKind, EventSelection, NeocpEvent
 from bot.store import Store
 from bot.store.schema import SCHEMA_VERSION
-from tests.alerts.helpers import T0, scout_object
+from tests.builders import scout_object
+from tests.fakes import T0
 from tests.store.helpers import subscription
 
 # The subscriptions table as schema version 1 created it: a column per threshold.
