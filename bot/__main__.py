@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, configure_logging, load_settings
-from bot.database_url import driver_missing, parse_database_url
+from bot.database_url import driver_missing, mask_url, parse_database_url
 from bot.heartbeat import read_health
 
 log = logging.getLogger("bot")
@@ -42,6 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 if the running bot is healthy (its heartbeat is fresh: gateway "
         "connected, loops running), else 1; for container health checks",
     )
+    db = sub.add_parser("db", help="the database: upgrade, current, copy")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser(
+        "upgrade", help="migrate database.url to the newest schema (the bot does it at start)"
+    )
+    db_commands.add_parser(
+        "current", help="print database.url's schema revision; exit 1 if not the newest"
+    )
+    copy = db_commands.add_parser(
+        "copy", help="copy every row of one database into another, empty one"
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="only in this server (for testing)")
     return parser
@@ -58,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check_config(settings)
     if args.command == "health":
         return _health(settings)
+    if args.command == "db":
+        return asyncio.run(_database(args, settings))
     if settings.discord.token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
@@ -80,6 +95,42 @@ def _health(settings: Settings) -> int:
     reading = read_health(settings.health.heartbeat_file)
     print(reading.message, file=sys.stdout if reading.healthy else sys.stderr)
     return 0 if reading.healthy else 1
+
+
+async def _database(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import StoreError, admin, migrations
+
+    url = settings.database.url
+    shown = mask_url(url)
+    try:
+        if args.db_command == "upgrade":
+            done = await admin.upgrade(url)
+            if done.changed:
+                print(f"{shown}: schema {done.before or 'new'} -> {done.after}")
+            else:
+                print(f"{shown}: schema {done.after}, the newest; nothing to do")
+            return 0
+        if args.db_command == "current":
+            found, newest = await admin.current(url), migrations.head()
+            if found == newest:
+                print(f"{shown}: schema {found}, the newest")
+                return 0
+            print(
+                f"{shown}: schema {found or 'none'}; the newest is {newest}: "
+                "run scout-bot db upgrade"
+            )
+            return 1
+        copied = await admin.copy(
+            args.source, args.target, report=lambda table, rows: print(f"  {table}: {rows} rows")
+        )
+        print(
+            f"copied {sum(copied.values())} rows from {mask_url(args.source)} "
+            f"to {mask_url(args.target)}"
+        )
+        return 0
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 async def _run(settings: Settings) -> int:

@@ -225,3 +225,5 @@ def configure_logging(settings: Settings) -> None:
     # discord.py logs each gateway event at DEBUG; keep our DEBUG readable.
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.root.level))
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic talks at every start; the store logs one line when the schema changes.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

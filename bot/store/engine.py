@@ -22,7 +22,8 @@ from sqlalchemy.pool import StaticPool
 
 from bot.database_url import DatabaseTarget, DatabaseUrlError, database_target, parse_database_url
 from bot.errors import CannotSave
-from bot.store import schema
+from bot.store import migrations
+from bot.store.single_process import AlreadyInUse, FileLock, lock_database_file
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ def async_url(url: str) -> URL:
 class Database:
     """The engine and the write lock every write of the bot goes through."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, file_lock: FileLock | None = None) -> None:
         self.engine = engine
+        self._file_lock = file_lock
         # SQLite allows one writer; serialising our own writes avoids "database is locked"
         # when a command and the watcher write at the same moment.
         self._write_lock = asyncio.Lock()
@@ -84,43 +86,59 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+        if self._file_lock is not None:
+            self._file_lock.release()
 
 
-async def open_database(url: str) -> Database:
-    """Open (creating on first run) and migrate the database at ``url``."""
+def connect_engine(url: str) -> tuple[AsyncEngine, str]:
+    """An engine for ``database.url`` (nothing run on it yet) and the URL to show, masked."""
     try:
         database = database_target(url)
     except DatabaseUrlError as exc:
         raise StoreError(str(exc)) from None
-    target = database.url
+    shown = safe_url(database.url)
     try:
-        engine = _make_engine(database)
+        return _make_engine(database), shown
     except OSError as exc:
-        raise StoreError(f"cannot create the database {safe_url(target)}: {exc}") from None
+        raise StoreError(f"cannot create the database {shown}: {exc}") from None
+
+
+async def open_database(url: str) -> Database:
+    """Open (creating on first run) and migrate the database at ``url``."""
+    engine, shown = connect_engine(url)
+    file_lock = None
     try:
+        file_lock = _lock_if_sqlite_file(engine)
         async with engine.begin() as conn:
-            found = await schema.migrate(conn)
-    except schema.SchemaTooNew as exc:
-        await engine.dispose()
+            migrated = await migrations.upgrade(conn)
+    except (migrations.SchemaTooNew, AlreadyInUse) as exc:
+        await _give_up(engine, file_lock)
         raise StoreError(str(exc)) from None
-    except schema.NotOurDatabase as exc:
-        await engine.dispose()
-        raise StoreError(f"refusing the database {safe_url(target)}: {exc}") from None
+    except migrations.NotOurDatabase as exc:
+        await _give_up(engine, file_lock)
+        raise StoreError(f"refusing the database {shown}: {exc}") from None
     except (SQLAlchemyError, OSError) as exc:
-        await engine.dispose()
-        raise StoreError(
-            f"cannot open the database {safe_url(target)}: {database_error(exc)}"
-        ) from None
-    if _sqlite_path(target) is not None:
+        await _give_up(engine, file_lock)
+        raise StoreError(f"cannot open the database {shown}: {database_error(exc)}") from None
+    if _sqlite_path(engine.url) is not None:
         await _use_wal(engine)
-    if found < schema.SCHEMA_VERSION:
-        log.info(
-            "database %s: schema version %d -> %d",
-            safe_url(target),
-            found,
-            schema.SCHEMA_VERSION,
-        )
-    return Database(engine)
+    if migrated.changed:
+        log.info("database %s: schema %s -> %s", shown, migrated.before or "new", migrated.after)
+    return Database(engine, file_lock)
+
+
+def _lock_if_sqlite_file(engine: AsyncEngine) -> FileLock | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    path = _sqlite_path(engine.url)
+    return None if path is None else lock_database_file(path)
+
+
+async def _give_up(engine: AsyncEngine, file_lock: FileLock | None) -> None:
+    """Leave nothing behind: not even the lock file beside a database that was refused."""
+    await engine.dispose()
+    if file_lock is not None:
+        file_lock.release(remove=True)
 
 
 def safe_url(url: URL) -> str:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bot.followup import FollowupStatus, ObjectKey, PressRefused
-from bot.store import schema, statuses
+from bot.store import migrations, schema, statuses
 from bot.store.statuses import ThreadClaim, ThreadState
 from tests.followup.helpers import P21, T0, press
 
@@ -24,7 +24,7 @@ OTHER_GUILD = 200
 async def conn(tmp_path: Path) -> AsyncIterator[AsyncConnection]:
     engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
     async with engine.begin() as connection:
-        await schema.migrate(connection)
+        await migrations.upgrade(connection)
     async with engine.begin() as connection:
         yield connection
     await engine.dispose()
@@ -185,6 +185,6 @@ async def test_an_old_database_gains_the_follow_up_tables(tmp_path: Path) -> Non
         )
         await connection.execute(schema.meta.insert().values(key="schema_version", value="1"))
     async with engine.begin() as connection:
-        assert await schema.migrate(connection) == 1
+        assert (await migrations.upgrade(connection)).before == "0001"
         await statuses.record_press(connection, press("Alice", FOUND))
     await engine.dispose()

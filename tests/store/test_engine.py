@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from bot.store import (
     StoreError,
     async_url,
 )
-from bot.store.schema import SCHEMA_VERSION
 from tests.store.helpers import subscription
 
 
@@ -33,14 +31,6 @@ async def test_the_default_relative_url_creates_its_directory_in_the_working_dir
     assert (tmp_path / "data" / "scoutbot.db").is_file()
 
 
-async def test_a_new_database_gets_the_schema_version(tmp_path: Path) -> None:
-    opened = await Store.open(f"sqlite:///{tmp_path}/v.db")
-    await opened.close()
-    with sqlite3.connect(tmp_path / "v.db") as db:
-        version = db.execute("select value from meta where key='schema_version'").fetchone()
-    assert version == (str(SCHEMA_VERSION),)
-
-
 async def test_reopening_keeps_the_data(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/keep.db"
     first = await Store.open(url)
@@ -49,15 +39,6 @@ async def test_reopening_keeps_the_data(tmp_path: Path) -> None:
     second = await Store.open(url)
     assert await second.count_subscriptions() == 1
     await second.close()
-
-
-async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/new.db"
-    await (await Store.open(url)).close()
-    with sqlite3.connect(tmp_path / "new.db") as db:
-        db.execute("update meta set value='99' where key='schema_version'")
-    with pytest.raises(StoreError, match="schema version 99"):
-        await Store.open(url)
 
 
 async def test_an_unusable_path_is_a_clear_error(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.sky import Twilight
-from bot.store import Store, schema
+from bot.store import Store, migrations, schema
 from bot.store import sites as site_rows
 from tests.sky.helpers import site
 
@@ -123,7 +123,7 @@ async def test_a_database_from_before_sites_gains_their_tables(tmp_path: Path) -
         )
         await connection.execute(schema.meta.insert().values(key="schema_version", value="2"))
     async with engine.begin() as connection:
-        assert await schema.migrate(connection) == 2
+        assert (await migrations.upgrade(connection)).before == "0002"
         await site_rows.save(connection, GUILD, site("G96"), make_default=False, by=ALICE, at=T0)
         assert [s.site.code for s in await site_rows.of_guild(connection, GUILD)] == ["G96"]
     await engine.dispose()
