@@ -90,14 +90,14 @@ class Alerts(commands.Cog):
         """What the heartbeat reports about the watcher: None while it polls as it should."""
         if self.poll_loop.failed() or not self.poll_loop.is_running():
             return "the loop has stopped"
-        last = self.watcher.status.last_poll_at
+        last = self.watcher.last_cycle_at  # a standby instance's cycles only ask to lead
         if last is None:
             return None  # waiting for the gateway to be ready
         settings = self.bot.settings.alerts
         # A slow cycle (Scout's retries, a long fan-out) is not a stuck one.
         stalled_after = 3 * (settings.poll_interval_seconds + settings.jitter_seconds) + 300
         idle = (now - last).total_seconds()
-        return f"no poll for {idle:.0f} s" if idle > stalled_after else None
+        return f"no cycle for {idle:.0f} s" if idle > stalled_after else None
 
     async def _wait_until_ready(self) -> None:
         await self.bot.wait_until_ready()

@@ -121,6 +121,8 @@ class AlertWatcher:
         self._work = asyncio.Event()  # set when a poll queued something
         self._retry_soon = True  # what an earlier run left queued goes out at once
         self._empty_since: datetime | None = None  # first of the current run of empty lists
+        self.last_cycle_at: datetime | None = None  # leader or not
+        self.leading: bool | None = None  # None until the first cycle asked
         self.status = WatcherStatus(
             enabled=settings.enabled, poll_interval_seconds=settings.poll_interval_seconds
         )
@@ -133,7 +135,13 @@ class AlertWatcher:
         await self.deliver_round()
 
     async def poll_cycle(self) -> None:
-        """Poll once, prune a little, and wake the poster. Never raises."""
+        """Poll once, prune a little, and wake the poster. Never raises.
+
+        Only the leader polls (one instance of those sharing a PostgreSQL database); the
+        others ask again each cycle, to take over when it dies."""
+        self.last_cycle_at = self._clock()
+        if not await self._lead():
+            return
         try:
             await self.poll()
         except CannotSave as exc:  # the store has logged it, once
@@ -157,7 +165,10 @@ class AlertWatcher:
             log.exception("pruning old alert history failed")
 
     async def deliver_round(self) -> DeliveryReport | None:
-        """Post what is queued: at most one message per channel. Never raises."""
+        """Post what is queued: at most one message per channel. Never raises; does
+        nothing on an instance that is not the leader."""
+        if not self.leading:
+            return None
         try:
             report = await self._deliverer.deliver_due()
         except CannotSave:
@@ -201,6 +212,21 @@ class AlertWatcher:
         """``post_when_due`` until cancelled."""
         while True:
             await self.post_when_due()
+
+    async def _lead(self) -> bool:
+        try:
+            leading = await self._store.leadership.hold()
+        except Exception:
+            log.exception("asking for the leader lock failed")
+            leading = False
+        if leading != self.leading:
+            if leading:
+                # Another instance may have polled meanwhile: start from the stored snapshot.
+                self._snapshot = None
+            else:
+                log.info("another instance polls Scout and posts alerts; this one stands by")
+            self.leading = leading
+        return leading
 
     def next_delay(self) -> float:
         """Seconds until the next poll: the interval plus a little jitter."""

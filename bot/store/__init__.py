@@ -22,6 +22,7 @@ from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.engine import Database, StoreError, async_url, open_database
 from bot.store.followup_channels import ChannelFollowup
+from bot.store.leader import leadership_for
 from bot.store.models import (
     Delivery,
     DeliveryState,
@@ -70,6 +71,7 @@ def _now() -> datetime:
 class Store(OutboxMethods):
     def __init__(self, database: Database) -> None:
         self._db = database
+        self.leadership = leadership_for(database.engine)
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -77,6 +79,7 @@ class Store(OutboxMethods):
         return cls(await open_database(url))
 
     async def close(self) -> None:
+        await self.leadership.release()
         await self._db.close()
 
     # --- subscriptions --------------------------------------------------------------------

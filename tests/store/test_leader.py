@@ -1,0 +1,129 @@
+"""Two instances, one bot: on PostgreSQL only the holder of the leader lock polls and posts,
+and another takes over when it goes; on SQLite the one process is always the leader."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.alerts.watcher import AlertWatcher
+from bot.config import AlertsSettings
+from bot.database_url import libpq_dsn, parse_database_url
+from bot.guilds import GuildPolicy
+from bot.store import Store
+from bot.store.leader import AdvisoryLeadership
+from tests.alerts.helpers import Clock, FakeScout, FakeSender, scout_object, summary_of
+from tests.postgres import throwaway_schema
+from tests.store.helpers import GUILD, subscription
+
+
+@pytest.fixture
+async def shared_url() -> AsyncIterator[str]:
+    async with throwaway_schema() as url:
+        yield url
+
+
+async def test_the_only_process_on_a_sqlite_file_always_leads(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite:///{tmp_path}/bot.db")
+    try:
+        assert await store.leadership.hold()
+        assert await store.leadership.hold()
+    finally:
+        await store.close()
+
+
+async def test_one_instance_leads_and_another_takes_over_when_it_stops(shared_url: str) -> None:
+    first, second = await Store.open(shared_url), await Store.open(shared_url)
+    try:
+        assert await first.leadership.hold()
+        assert not await second.leadership.hold()
+        assert await first.leadership.hold(), "the leader keeps the lock cycle after cycle"
+        await first.close()
+        assert await second.leadership.hold()
+    finally:
+        await second.close()
+
+
+async def test_a_leader_whose_session_dies_stops_leading_and_another_takes_over(
+    shared_url: str,
+) -> None:
+    first, second = await Store.open(shared_url), await Store.open(shared_url)
+    try:
+        assert await first.leadership.hold()
+        leadership = first.leadership
+        assert isinstance(leadership, AdvisoryLeadership)
+        assert leadership._session is not None
+        pid = (await leadership._session.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
+        admin = await asyncpg.connect(libpq_dsn(parse_database_url(shared_url).set(query={})))
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        assert await second.leadership.hold()
+        assert not await first.leadership.hold(), "it noticed, and the lock is taken"
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_bots_in_other_schemas_of_the_same_database_do_not_contend(shared_url: str) -> None:
+    async with throwaway_schema() as elsewhere:
+        here, there = await Store.open(shared_url), await Store.open(elsewhere)
+        try:
+            assert await here.leadership.hold()
+            assert await there.leadership.hold()
+        finally:
+            await here.close()
+            await there.close()
+
+
+async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: str) -> None:
+    a, b, c = (scout_object(name) for name in ("P21aaaa", "P21bbbb", "P21cccc"))
+    discord = FakeSender()  # one Discord for both instances
+    clock = Clock()
+
+    async def instance(scout: FakeScout) -> tuple[Store, FakeScout, AlertWatcher]:
+        store = await Store.open(shared_url)
+        watcher = AlertWatcher(
+            source=scout,
+            store=store,
+            sender=discord,
+            policy=GuildPolicy([GUILD]),
+            settings=AlertsSettings(),
+            clock=clock,
+            rng=random.Random(1),
+        )
+        return store, scout, watcher
+
+    (first_store, first_scout, first), (second_store, second_scout, second) = (
+        await instance(FakeScout(summary_of([a])).then(summary_of([a, b]))),
+        # Scout's list moves on while the standby waits: it starts from what is listed then.
+        await instance(FakeScout(summary_of([a, b, c]))),
+    )
+    try:
+        for channel in (10, 11, 12):
+            await first_store.save_subscription(subscription(channel_id=channel))
+        for _ in range(2):  # the first list, then P21bbbb
+            clock.advance(minutes=2)
+            await first.run_cycle()
+            await second.run_cycle()
+        assert (first.leading, second.leading) == (True, False)
+        assert second_scout.calls == 0, "the standby never asks Scout"
+        assert second.last_cycle_at == clock()
+
+        await first_store.close()  # the leader goes away
+        for _ in range(2):
+            clock.advance(minutes=2)
+            await second.run_cycle()
+        assert second.leading
+        posted = discord.posted()
+        assert sorted(posted) == sorted([("new", "P21bbbb")] * 3 + [("new", "P21cccc")] * 3), (
+            "every channel got every alert, once"
+        )
+    finally:
+        await first_store.close()
+        await second_store.close()
