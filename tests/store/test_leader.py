@@ -99,7 +99,7 @@ async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: 
         )
         return store, scout, watcher
 
-    (first_store, first_scout, first), (second_store, second_scout, second) = (
+    (first_store, _first_scout, first), (second_store, second_scout, second) = (
         await instance(FakeScout(summary_of([a])).then(summary_of([a, b]))),
         # Scout's list moves on while the standby waits: it starts from what is listed then.
         await instance(FakeScout(summary_of([a, b, c]))),
