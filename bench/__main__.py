@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import process as bench_process
 from bench import scenarios
 from bench.stats import Timing, mib, ms
 
@@ -238,12 +239,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke check)")
     parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated: {PARTS}")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the bot's store (postgresql: a schema in SCOUTBOT_TEST_DATABASE_URL's database)",
+    )
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = set(parts) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     sizes = Sizes.quick() if args.quick else Sizes.full()
+    bench_process.DATABASE = args.database
+    print(f"database: {args.database}")
     print(f"machine: {machine()}")
     print(f"code: {code_version()}")
     started = time.monotonic()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,11 @@ from bench.fakes import BenchScout, TimedDiscord
 from tests.conftest import FIXTURES
 from tests.e2e.fake_upstreams import FakeMpc
 from tests.e2e.harness import LAUNCHER, BotProcess, World, bot_environment, build_world
+from tests.postgres import throwaway_schema
+
+# Which database the bot's store is on: "sqlite" (a file in the rig's directory) or
+# "postgresql" (a schema of its own in SCOUTBOT_TEST_DATABASE_URL's database); --database.
+DATABASE = "sqlite"
 
 REAL_BOT = LAUNCHER
 BARE_BOT = "bench.bare_bot"
@@ -50,10 +55,7 @@ class Rig:
     world: World
     bot: BenchProcess
     workdir: Path
-
-    @property
-    def database(self) -> Path:
-        return self.workdir / "scoutbot.db"
+    database_url: str
 
 
 PrepareHook = Callable[[Rig], Awaitable[None]]
@@ -76,14 +78,21 @@ async def rig(
     await discord.start()
     await scout.start()
     await mpc.start()
-    with tempfile.TemporaryDirectory(prefix="scout-bench-") as tmp:
-        workdir = Path(tmp)
+    async with AsyncExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="scout-bench-")))
+        database_url = f"sqlite:///{workdir / 'scoutbot.db'}"
+        if DATABASE == "postgresql":
+            database_url = await stack.enter_async_context(throwaway_schema())
         world = build_world(discord, with_outside=False)
         environment = bot_environment(
-            discord, scout.url, mpc.url, workdir / "scoutbot.db", env or {}
+            discord,
+            scout.url,
+            mpc.url,
+            workdir / "scoutbot.db",
+            {**(env or {}), "SCOUTBOT_DATABASE__URL": database_url},
         )
         process = BenchProcess(environment, workdir, module)
-        setup = Rig(discord, scout, mpc, world, process, workdir)
+        setup = Rig(discord, scout, mpc, world, process, workdir, database_url)
         try:
             if prepare is not None:
                 await prepare(setup)

@@ -225,7 +225,7 @@ def subscribing(count: int) -> Any:
             team.channels[channel_id] = FakeChannel(
                 channel_id, f"alerts-{position}", TEAM_GUILD, position
             )
-        store = await Store.open(f"sqlite:///{setup.database}")
+        store = await Store.open(setup.database_url)
         try:
             for channel_id in ids:
                 await store.save_subscription(
