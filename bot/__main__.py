@@ -8,8 +8,10 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings)
     if args.command == "sync":
         return asyncio.run(_sync(settings, args.guild))
-    return asyncio.run(_run(settings))
+    return _exit_even_if_something_lingers(asyncio.run(_run(settings)))
 
 
 def _check_config(settings: Settings) -> int:
@@ -144,6 +146,8 @@ async def _run(settings: Settings) -> int:
     async with _start_failures_as_one_line():
         async with bot:
             await bot.start(_token(settings))
+        if not await _leftover_tasks_ended():
+            return _exit_now(0)
         log.info("stopped")
         return 0
     return 1
@@ -197,3 +201,44 @@ async def _start_failures_as_one_line() -> AsyncIterator[None]:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# A stop must end the process within the container's grace period, however it went: the
+# operator's next start waits on it. Anything still running after the bot has closed is a
+# bug, so it is named in the log for the next person, and the process exits regardless.
+LEFTOVER_GRACE_SECONDS = 3.0
+
+
+async def _leftover_tasks_ended() -> bool:
+    current = asyncio.current_task()
+    leftovers = [task for task in asyncio.all_tasks() if task is not current]
+    for task in leftovers:
+        task.cancel()
+    if not leftovers:
+        return True
+    _, pending = await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE_SECONDS)
+    if pending:
+        names = ", ".join(sorted(task.get_name() for task in pending))
+        log.warning("stopped, but these tasks ignored their cancellation: %s", names)
+        return False
+    return True
+
+
+def _exit_even_if_something_lingers(code: int) -> int:
+    lingering = [
+        thread
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+    ]
+    for thread in lingering:
+        thread.join(LEFTOVER_GRACE_SECONDS / len(lingering))
+    still = [thread.name for thread in lingering if thread.is_alive()]
+    if not still:
+        return code
+    log.warning("stopped, but these threads did not end: %s", ", ".join(still))
+    return _exit_now(code)
+
+
+def _exit_now(code: int) -> int:
+    logging.shutdown()
+    os._exit(code)
