@@ -33,9 +33,12 @@ from bot.config import AlertsSettings
 from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, recorded_summary, scout_object
-from tests.alerts.helpers import summary_of as summary_with
+from tests.alerts.helpers import FakeSender
+from tests.builders import scout_object
+from tests.builders import summary_of as summary_with
+from tests.fakes import FakeClock, FakeScout
 from tests.postgres import postgres_configured, throwaway_schema
+from tests.recorded import summary as recorded_summary
 
 GUILD = 1
 CHANNELS = 1000
@@ -69,7 +72,7 @@ async def measure(backend: str, runs: int) -> tuple[list[float], list[float]]:
                 )
             listed = list(recorded_summary().objects)
             scout = FakeScout(summary_with(listed))
-            clock = Clock()
+            clock = FakeClock()
             sender = FakeSender()
             watcher = AlertWatcher(
                 source=scout,
@@ -77,7 +80,7 @@ async def measure(backend: str, runs: int) -> tuple[list[float], list[float]]:
                 sender=sender,
                 policy=GuildPolicy([GUILD]),
                 settings=AlertsSettings(),
-                clock=clock,
+                clock=clock.utc,
             )
             await watcher.run_cycle()  # the first list: recorded, nothing posted
             for run in range(runs):

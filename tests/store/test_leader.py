@@ -16,7 +16,9 @@ from bot.database_url import libpq_dsn, parse_database_url
 from bot.guilds import GuildPolicy
 from bot.store import Store
 from bot.store.leader import AdvisoryLeadership
-from tests.alerts.helpers import Clock, FakeScout, FakeSender, scout_object, summary_of
+from tests.alerts.helpers import FakeSender
+from tests.builders import scout_object, summary_of
+from tests.fakes import FakeClock, FakeScout
 from tests.postgres import throwaway_schema
 from tests.store.helpers import GUILD, subscription
 
@@ -84,7 +86,7 @@ async def test_bots_in_other_schemas_of_the_same_database_do_not_contend(shared_
 async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: str) -> None:
     a, b, c = (scout_object(name) for name in ("P21aaaa", "P21bbbb", "P21cccc"))
     discord = FakeSender()  # one Discord for both instances
-    clock = Clock()
+    clock = FakeClock()
 
     async def instance(scout: FakeScout) -> tuple[Store, FakeScout, AlertWatcher]:
         store = await Store.open(shared_url)
@@ -94,7 +96,7 @@ async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: 
             sender=discord,
             policy=GuildPolicy([GUILD]),
             settings=AlertsSettings(),
-            clock=clock,
+            clock=clock.utc,
             rng=random.Random(1),
         )
         return store, scout, watcher
@@ -113,7 +115,7 @@ async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: 
             await second.run_cycle()
         assert (first.leading, second.leading) == (True, False)
         assert second_scout.calls == 0, "the standby never asks Scout"
-        assert second.last_cycle_at == clock()
+        assert second.last_cycle_at == clock.utc()
 
         await first_store.close()  # the leader goes away
         for _ in range(2):
