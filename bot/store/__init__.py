@@ -17,9 +17,10 @@ from bot.neocp.diff import SnapshotChanges
 from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.scout.models import ScoutObject
 from bot.sky import Site
-from bot.store import followup_channels, followup_watch, outbox, snapshot, statuses
+from bot.store import alert_messages, followup_channels, followup_watch, outbox, snapshot, statuses
 from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
+from bot.store.alert_messages import AlertMessage, ThreadClaim, ThreadState
 from bot.store.engine import Database, StoreError, async_url, open_database
 from bot.store.followup_channels import ChannelFollowup
 from bot.store.leader import leadership_for
@@ -36,7 +37,7 @@ from bot.store.models import (
 )
 from bot.store.outbox_methods import OutboxMethods
 from bot.store.sites import StoredSite
-from bot.store.statuses import AlertMessage, PressResult, ThreadClaim, ThreadState
+from bot.store.statuses import PressResult
 from bot.store.subscriptions import MAX_SUBSCRIPTIONS_PER_SERVER, TooManySubscriptions
 
 __all__ = [
@@ -272,7 +273,7 @@ class Store(OutboxMethods):
         at: datetime | None = None,
     ) -> AlertMessage:
         async with self._db.writing() as conn:
-            return await statuses.remember_message(
+            return await alert_messages.remember_message(
                 conn,
                 guild_id=guild_id,
                 channel_id=channel_id,
@@ -283,32 +284,32 @@ class Store(OutboxMethods):
 
     async def alert_message(self, message_id: int) -> AlertMessage | None:
         async with self._db.reading() as conn:
-            return await statuses.message(conn, message_id)
+            return await alert_messages.message(conn, message_id)
 
     async def alert_messages(self, guild_id: int, key: ObjectKey) -> list[AlertMessage]:
         async with self._db.reading() as conn:
-            return await statuses.messages_of_object(conn, guild_id, key)
+            return await alert_messages.messages_of_object(conn, guild_id, key)
 
     async def alert_messages_of(self, designation: str) -> list[AlertMessage]:
         """Every server's alert messages for a designation (for the watcher's events)."""
         async with self._db.reading() as conn:
-            return await statuses.messages_of_designation(conn, designation)
+            return await alert_messages.messages_of_designation(conn, designation)
 
     async def claim_thread(self, message_id: int) -> ThreadClaim:
         async with self._db.writing() as conn:
-            return await statuses.claim_thread(conn, message_id)
+            return await alert_messages.claim_thread(conn, message_id)
 
     async def thread_opened(self, message_id: int, thread_id: int) -> None:
         async with self._db.writing() as conn:
-            await statuses.thread_opened(conn, message_id, thread_id)
+            await alert_messages.thread_opened(conn, message_id, thread_id)
 
     async def thread_gone(self, message_id: int) -> None:
         async with self._db.writing() as conn:
-            await statuses.thread_gone(conn, message_id)
+            await alert_messages.thread_gone(conn, message_id)
 
     async def thread_not_created(self, message_id: int) -> None:
         async with self._db.writing() as conn:
-            await statuses.thread_not_created(conn, message_id)
+            await alert_messages.thread_not_created(conn, message_id)
 
     async def threads_to_watch(self) -> list[tuple[AlertMessage, ScoutObject]]:
         """Open threads without an at-risk note, with their object's latest record."""
@@ -317,7 +318,7 @@ class Store(OutboxMethods):
 
     async def note_at_risk(self, message_id: int, *, at: datetime | None = None) -> bool:
         async with self._db.writing() as conn:
-            return await statuses.note_at_risk(conn, message_id, at or _now())
+            return await alert_messages.note_at_risk(conn, message_id, at or _now())
 
     async def forget_guild_followup(self, guild_id: int) -> int:
         """Remove every status, alert message and follow-up setting of a server (privacy)."""

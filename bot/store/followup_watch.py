@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.scout.models import ScoutObject
+from bot.store.alert_messages import AlertMessage, ThreadState, followup_messages, message_from_row
 from bot.store.schema import snapshot_objects
-from bot.store.statuses import AlertMessage, ThreadState, followup_messages, message_from_row
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ PostgreSQL.
 
 The database gets its schema from the Alembic revisions in ``bot/store/migrations``: to
 change a table, change it here AND add a revision there (tests/store/test_alembic.py fails
-while the two differ). Modules with tables of their own (sites, statuses, follow-up
-channels) define them on this ``metadata``.
+while the two differ). Modules with tables of their own (sites, statuses, alert messages,
+follow-up channels) define them on this ``metadata``.
 """
 
 from __future__ import annotations

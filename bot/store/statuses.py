@@ -1,20 +1,14 @@
-"""Follow-up: the statuses a server's members give NEOCP objects, the alert messages that
-carry the status buttons (with each message's thread), and servers the bot has left.
+"""Follow-up: the statuses a server's members give NEOCP objects, and servers the bot has
+left (the alert messages and their threads are in ``alert_messages``).
 
 Functions take a connection so that the ``Store`` face decides what one transaction holds.
 Every query names its server: a server's statuses are never read for another one.
-
-Threads are created exactly once: ``claim_thread`` records the intent *before* Discord is
-asked, and a claim found still ``creating`` (a crash between Discord's answer and
-``thread_opened``) is answered ``RECOVER``: look for the thread first. A thread started
-from a message has the message's id, so finding it needs no search.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import (
@@ -30,7 +24,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -43,6 +36,7 @@ from bot.followup import (
     check_press,
     current_status,
 )
+from bot.store.alert_messages import followup_messages
 from bot.store.schema import UtcDateTime, metadata, snapshot_objects
 
 followup_statuses = Table(
@@ -61,23 +55,6 @@ followup_statuses = Table(
     Index("ix_followup_statuses_member", "guild_id", "member_id"),
 )
 
-# One row per alert message that carries status buttons: where to show the team's status,
-# and the object's thread on it.
-followup_messages = Table(
-    "followup_messages",
-    metadata,
-    Column("message_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("channel_id", BigInteger, nullable=False),
-    Column("designation", String(32), nullable=False),
-    Column("first_seen", UtcDateTime, nullable=False),
-    Column("thread_state", String(16), nullable=False),
-    Column("thread_id", BigInteger),
-    Column("at_risk_noted_at", UtcDateTime),
-    Column("created_at", UtcDateTime, nullable=False),
-    Index("ix_followup_messages_object", "guild_id", "designation", "first_seen"),
-)
-
 # Servers the bot was removed from: their data goes after a grace period (a mistaken kick
 # and re-invite must not wipe a team's follow-up).
 guild_departures = Table(
@@ -88,35 +65,6 @@ guild_departures = Table(
 )
 
 TABLES = (followup_statuses, followup_messages, guild_departures)
-
-
-class ThreadState(StrEnum):
-    NONE = "none"  # no thread wanted or possible yet
-    CREATING = "creating"  # asked Discord; the answer may not have been recorded
-    OPEN = "open"  # thread_id is the thread
-    GONE = "gone"  # deleted or refused: post in the channel instead
-
-
-class ThreadClaim(StrEnum):
-    CREATE = "create"  # nobody tried: create it now
-    RECOVER = "recover"  # a try may have succeeded: look for the thread before creating
-    EXISTS = "exists"  # recorded: use thread_id
-    GONE = "gone"  # fall back to the channel
-
-
-class AlertMessage(BaseModel):
-    """An alert message with status buttons, and its thread."""
-
-    model_config = ConfigDict(frozen=True)
-
-    message_id: int
-    guild_id: int
-    channel_id: int
-    object: ObjectKey
-    thread_state: ThreadState
-    thread_id: int | None
-    at_risk_noted_at: datetime | None
-    created_at: datetime
 
 
 class PressResult(BaseModel):
@@ -262,124 +210,6 @@ async def still_listed(conn: AsyncConnection, key: ObjectKey) -> bool | None:
     return False if anything else None
 
 
-# --- alert messages and their threads -----------------------------------------------------
-
-
-async def remember_message(
-    conn: AsyncConnection,
-    *,
-    guild_id: int,
-    channel_id: int,
-    message_id: int,
-    key: ObjectKey,
-    at: datetime,
-) -> AlertMessage:
-    """Record an alert message with status buttons (once; later calls return the row)."""
-    found = await message(conn, message_id)
-    if found is not None:
-        return found
-    await conn.execute(
-        insert(followup_messages).values(
-            message_id=message_id,
-            guild_id=guild_id,
-            channel_id=channel_id,
-            designation=key.designation,
-            first_seen=key.first_seen,
-            thread_state=ThreadState.NONE.value,
-            created_at=at,
-        )
-    )
-    remembered = await message(conn, message_id)
-    assert remembered is not None
-    return remembered
-
-
-async def message(conn: AsyncConnection, message_id: int) -> AlertMessage | None:
-    row = (
-        await conn.execute(
-            select(followup_messages).where(followup_messages.c.message_id == message_id)
-        )
-    ).first()
-    return None if row is None else message_from_row(row)
-
-
-async def messages_of_object(
-    conn: AsyncConnection, guild_id: int, key: ObjectKey
-) -> list[AlertMessage]:
-    """Every alert message of the object in this server (one per subscribed channel)."""
-    rows = await conn.execute(
-        select(followup_messages)
-        .where(
-            followup_messages.c.guild_id == guild_id,
-            followup_messages.c.designation == key.designation,
-            followup_messages.c.first_seen == key.first_seen,
-        )
-        .order_by(followup_messages.c.created_at)
-    )
-    return [message_from_row(row) for row in rows]
-
-
-async def messages_of_designation(conn: AsyncConnection, designation: str) -> list[AlertMessage]:
-    """Every server's alert messages for a designation (the watcher's updates and removal)."""
-    rows = await conn.execute(
-        select(followup_messages)
-        .where(followup_messages.c.designation == designation)
-        .order_by(followup_messages.c.created_at)
-    )
-    return [message_from_row(row) for row in rows]
-
-
-async def claim_thread(conn: AsyncConnection, message_id: int) -> ThreadClaim:
-    """Before creating a thread on the message: record the intent, say what to do."""
-    found = await message(conn, message_id)
-    if found is None:
-        raise LookupError(f"message {message_id} carries no follow-up")
-    if found.thread_state is ThreadState.OPEN:
-        return ThreadClaim.EXISTS
-    if found.thread_state is ThreadState.GONE:
-        return ThreadClaim.GONE
-    if found.thread_state is ThreadState.CREATING:
-        return ThreadClaim.RECOVER
-    await _set_thread(conn, message_id, ThreadState.CREATING, None)
-    return ThreadClaim.CREATE
-
-
-async def thread_opened(conn: AsyncConnection, message_id: int, thread_id: int) -> None:
-    await _set_thread(conn, message_id, ThreadState.OPEN, thread_id)
-
-
-async def thread_gone(conn: AsyncConnection, message_id: int) -> None:
-    await _set_thread(conn, message_id, ThreadState.GONE, None)
-
-
-async def thread_not_created(conn: AsyncConnection, message_id: int) -> None:
-    """Discord refused for a reason that may pass: a later event may try again."""
-    await _set_thread(conn, message_id, ThreadState.NONE, None)
-
-
-async def _set_thread(
-    conn: AsyncConnection, message_id: int, state: ThreadState, thread_id: int | None
-) -> None:
-    await conn.execute(
-        update(followup_messages)
-        .where(followup_messages.c.message_id == message_id)
-        .values(thread_state=state.value, thread_id=thread_id)
-    )
-
-
-async def note_at_risk(conn: AsyncConnection, message_id: int, at: datetime) -> bool:
-    """Mark the at-risk note as posted; False if it already was (post it only once)."""
-    result = await conn.execute(
-        update(followup_messages)
-        .where(
-            followup_messages.c.message_id == message_id,
-            followup_messages.c.at_risk_noted_at.is_(None),
-        )
-        .values(at_risk_noted_at=at)
-    )
-    return bool(result.rowcount)
-
-
 # --- privacy and retention ----------------------------------------------------------------
 
 
@@ -436,17 +266,4 @@ def _record(row: Row[object]) -> StatusRecord:
         site_code=row.site_code,
         status=FollowupStatus(row.status),
         at=row.at,
-    )
-
-
-def message_from_row(row: Row[object]) -> AlertMessage:
-    return AlertMessage(
-        message_id=row.message_id,
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        object=ObjectKey(designation=row.designation, first_seen=row.first_seen),
-        thread_state=ThreadState(row.thread_state),
-        thread_id=row.thread_id,
-        at_risk_noted_at=row.at_risk_noted_at,
-        created_at=row.created_at,
     )

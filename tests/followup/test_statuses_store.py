@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bot.followup import FollowupStatus, ObjectKey, PressRefused
-from bot.store import migrations, schema, statuses
-from bot.store.statuses import ThreadClaim, ThreadState
+from bot.store import alert_messages, migrations, schema, statuses
+from bot.store.alert_messages import ThreadClaim, ThreadState
 from tests.followup.helpers import P21, T0, press
 
 TARGETING = FollowupStatus.TARGETING
@@ -95,7 +95,7 @@ async def test_open_targets_are_the_members_targeting_and_found_objects(
 
 
 async def _remember(conn: AsyncConnection, message_id: int = 900, channel_id: int = 50) -> None:
-    await statuses.remember_message(
+    await alert_messages.remember_message(
         conn, guild_id=GUILD, channel_id=channel_id, message_id=message_id, key=P21, at=T0
     )
 
@@ -104,42 +104,42 @@ async def test_alert_messages_are_remembered_once(conn: AsyncConnection) -> None
     await _remember(conn)
     await _remember(conn)
     await _remember(conn, message_id=901, channel_id=51)
-    found = await statuses.messages_of_object(conn, GUILD, P21)
+    found = await alert_messages.messages_of_object(conn, GUILD, P21)
     assert [(m.channel_id, m.message_id) for m in found] == [(50, 900), (51, 901)]
-    assert await statuses.messages_of_object(conn, OTHER_GUILD, P21) == []
+    assert await alert_messages.messages_of_object(conn, OTHER_GUILD, P21) == []
 
 
 async def test_a_thread_is_claimed_once_and_recovered_after_a_crash(
     conn: AsyncConnection,
 ) -> None:
     await _remember(conn)
-    assert await statuses.claim_thread(conn, 900) is ThreadClaim.CREATE
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.CREATE
     # Crash here: Discord may have created the thread, nothing recorded it. The next try
     # must look for it rather than create a second one.
-    assert await statuses.claim_thread(conn, 900) is ThreadClaim.RECOVER
-    await statuses.thread_opened(conn, 900, thread_id=900)
-    assert await statuses.claim_thread(conn, 900) is ThreadClaim.EXISTS
-    message = await statuses.message(conn, 900)
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.RECOVER
+    await alert_messages.thread_opened(conn, 900, thread_id=900)
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.EXISTS
+    message = await alert_messages.message(conn, 900)
     assert message is not None and message.thread_id == 900
-    await statuses.thread_gone(conn, 900)
-    assert await statuses.claim_thread(conn, 900) is ThreadClaim.GONE
+    await alert_messages.thread_gone(conn, 900)
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.GONE
 
 
 async def test_a_refusal_that_may_pass_lets_a_later_event_try_again(
     conn: AsyncConnection,
 ) -> None:
     await _remember(conn)
-    assert await statuses.claim_thread(conn, 900) is ThreadClaim.CREATE
-    await statuses.thread_not_created(conn, 900)
-    message = await statuses.message(conn, 900)
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.CREATE
+    await alert_messages.thread_not_created(conn, 900)
+    message = await alert_messages.message(conn, 900)
     assert message is not None and message.thread_state is ThreadState.NONE
-    assert await statuses.claim_thread(conn, 900) is ThreadClaim.CREATE
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.CREATE
 
 
 async def test_the_at_risk_note_is_marked_once(conn: AsyncConnection) -> None:
     await _remember(conn)
-    assert await statuses.note_at_risk(conn, 900, T0)
-    assert not await statuses.note_at_risk(conn, 900, T0 + timedelta(hours=1))
+    assert await alert_messages.note_at_risk(conn, 900, T0)
+    assert not await alert_messages.note_at_risk(conn, 900, T0 + timedelta(hours=1))
 
 
 async def test_forgetting_a_server_removes_its_statuses_and_messages_only(
@@ -151,7 +151,7 @@ async def test_forgetting_a_server_removes_its_statuses_and_messages_only(
     await statuses.guild_left(conn, GUILD, T0)
     assert await statuses.forget_guild(conn, GUILD) == 3
     assert (await statuses.team_status(conn, GUILD, P21)).empty
-    assert await statuses.messages_of_object(conn, GUILD, P21) == []
+    assert await alert_messages.messages_of_object(conn, GUILD, P21) == []
     assert not (await statuses.team_status(conn, OTHER_GUILD, P21)).empty
 
 
