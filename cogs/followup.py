@@ -78,13 +78,7 @@ class StatusButton(AnsweringButton, template=STATUS_TEMPLATE):
         self.role_id = role_id
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> StatusButton:
+    def from_match(cls, match: re.Match[str]) -> StatusButton:
         button = cls(
             ButtonAction(match["action"]),
             object_key(match["designation"], match["seen"]),

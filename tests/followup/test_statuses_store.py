@@ -1,4 +1,6 @@
-"""Follow-up statuses in the database: presses, undo, per-server privacy, threads once."""
+"""Follow-up statuses in the database: presses, undo, per-server privacy, threads once.
+
+Every case runs on SQLite, and on PostgreSQL too when one is configured."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from bot.followup import FollowupStatus, ObjectKey, PressRefused
 from bot.store import alert_messages, migrations, schema, statuses
 from bot.store.alert_messages import ThreadClaim, ThreadState
+from bot.store.engine import connect_engine
 from tests.followup.helpers import P21, T0, press
 
 TARGETING = FollowupStatus.TARGETING
@@ -21,8 +24,9 @@ OTHER_GUILD = 200
 
 
 @pytest.fixture
-async def conn(tmp_path: Path) -> AsyncIterator[AsyncConnection]:
-    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+async def conn(database_url: str) -> AsyncIterator[AsyncConnection]:
+    """A migrated database, SQLite and then PostgreSQL when configured (tests/postgres.py)."""
+    engine, _ = connect_engine(database_url)
     async with engine.begin() as connection:
         await migrations.upgrade(connection)
     async with engine.begin() as connection:
