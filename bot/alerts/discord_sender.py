@@ -22,7 +22,7 @@ from bot.alerts.delivery import (
 )
 from bot.alerts.followup_delivery import AlertFollowup
 from bot.alerts.sites import SiteLines
-from bot.alerts.threads import ThreadLookupFailed
+from bot.alerts.threads import ThreadLookupFailed, usable_thread
 from bot.followup import ObjectKey
 from bot.guilds import GuildPolicy
 from bot.neocp.events import EventKind
@@ -134,11 +134,14 @@ class DiscordSender:
 
     async def send(self, delivery: Delivery, nonce: str) -> int:
         channel = await self._channel(delivery)
-        thread = await self._thread_of(delivery)
+        thread = await self._object_thread(delivery)
         if thread is not None:
             posted = await self._send_in_thread(delivery, nonce, channel, thread)
             if posted is not None:
                 return posted
+        # No thread, or it is gone or closed to the bot: the channel gets the message (the
+        # channel, not a thread, decides whether the subscription goes on).
+        delivery = in_channel(delivery)
         role_id = delivery.subscription.mention_role_id
         if self._followup is not None:
             view = await self._followup.buttons(delivery)
@@ -161,13 +164,32 @@ class DiscordSender:
             await self._followup.after_new(delivery, message.id)
         return message.id
 
-    async def _thread_of(self, delivery: Delivery) -> discord.Thread | None:
+    async def _object_thread(self, delivery: Delivery) -> discord.Thread | None:
+        """The thread the message goes into: the one it was queued for, else (for a single
+        update or removal) the object's open thread in the channel, if any."""
+        if delivery.target.thread_id is not None:
+            return await self._target_thread(delivery)
         if self._followup is None:
             return None
         try:
             return await self._followup.thread_of(delivery)
         except ThreadLookupFailed as exc:
             raise DeliveryFailed("Discord did not say whether the object's thread exists") from exc
+
+    async def _target_thread(self, delivery: Delivery) -> discord.Thread | None:
+        """The thread a message was queued for, reopened if archived; None where it is
+        gone or the bot may not see it."""
+        thread_id = delivery.target.thread_id
+        if thread_id is None:
+            return None
+        try:
+            thread = await usable_thread(self._client, thread_id)
+        except ThreadLookupFailed as exc:
+            raise DeliveryFailed("Discord did not say whether the object's thread exists") from exc
+        if thread is None:
+            log.info("thread %d is gone or closed to the bot: posting in its channel", thread_id)
+            await self._thread_gone(thread_id)
+        return thread
 
     async def _send_in_thread(
         self, delivery: Delivery, nonce: str, channel: PostableChannel, thread: discord.Thread
@@ -196,13 +218,13 @@ class DiscordSender:
             except (discord.NotFound, discord.Forbidden) as exc:
                 log.info("cannot post in thread %d (%s): posting in its channel", thread.id, exc)
                 if isinstance(exc, discord.NotFound):
-                    await self._followup_gone(thread)
+                    await self._thread_gone(thread.id)
                 return None
         return message.id
 
-    async def _followup_gone(self, thread: discord.Thread) -> None:
+    async def _thread_gone(self, thread_id: int) -> None:
         if self._followup is not None:
-            await self._followup.thread_deleted(thread.id)
+            await self._followup.thread_deleted(thread_id)
 
     async def find_posted(self, delivery: Delivery, nonce: str) -> int | None:
         channel = await self._channel(delivery)
@@ -211,7 +233,7 @@ class DiscordSender:
             return None
         marker = reference_text(nonce)
         places: list[PostableChannel] = [channel]
-        thread = await self._thread_of(delivery)
+        thread = await self._object_thread(delivery)
         if thread is not None:
             places.insert(0, thread)
         # Any failure to look is worth another round, whatever it would mean for a send.
@@ -231,9 +253,10 @@ class DiscordSender:
         return None
 
     async def _channel(self, delivery: Delivery) -> PostableChannel:
-        """The message's target: the subscription's channel, or a thread in it."""
+        """The subscription's channel (a message queued for a thread in it goes there when
+        the thread cannot be used). A 403 or 404 here stops the subscription."""
         subscription = delivery.subscription
-        target_id = delivery.target.thread_id or delivery.target.channel_id
+        target_id = delivery.target.channel_id
         channel: Any = self._client.get_channel(target_id)
         if channel is None:
             with delivery_errors():
@@ -251,6 +274,13 @@ class DiscordSender:
             if missing:
                 raise ChannelUnavailable(f"the bot lacks {', '.join(missing)} there")
         return channel
+
+
+def in_channel(delivery: Delivery) -> Delivery:
+    """The message, to the channel instead of the thread it was queued for."""
+    return delivery.model_copy(
+        update={"target": delivery.target.model_copy(update={"thread_id": None})}
+    )
 
 
 def followup_buttons(delivery: Delivery) -> discord.ui.View | None:

@@ -108,19 +108,11 @@ class ThreadKeeper:
 
     async def reopened(self, message: AlertMessage) -> discord.Thread | None:
         """The message's open thread, unarchived if need be; None (and marked gone) if it
-        was deleted. Raises ``ThreadLookupFailed`` when Discord does not say."""
-        thread = await self._thread(message.thread_id or message.message_id)
+        was deleted or closed to the bot. Raises ``ThreadLookupFailed`` when Discord does
+        not say."""
+        thread = await usable_thread(self._client, message.thread_id or message.message_id)
         if thread is None:
             await self._store.thread_gone(message.message_id)
-            return None
-        if thread.archived and not thread.locked:
-            try:
-                await thread.edit(archived=False)
-            except discord.NotFound:
-                await self._store.thread_gone(message.message_id)
-                return None
-            except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
-                raise ThreadLookupFailed from exc
         return thread
 
     async def _create(self, message: AlertMessage, name: str) -> int | None:
@@ -152,21 +144,11 @@ class ThreadKeeper:
         return thread.id
 
     async def _find(self, thread_id: int) -> int | None:
-        thread = await self._thread(thread_id)
+        thread = await find_thread(self._client, thread_id)
         return None if thread is None else thread.id
 
     async def _thread(self, thread_id: int) -> discord.Thread | None:
-        cached = self._client.get_channel(thread_id)
-        if isinstance(cached, discord.Thread):
-            return cached
-        try:
-            fetched = await self._client.fetch_channel(thread_id)
-        except discord.NotFound:
-            return None
-        except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
-            log.warning("could not look up thread %d: %r", thread_id, exc)
-            raise ThreadLookupFailed from exc
-        return fetched if isinstance(fetched, discord.Thread) else None
+        return await find_thread(self._client, thread_id)
 
     async def _post_in_channel(self, channel_id: int, content: str) -> bool:
         channel: Any = self._client.get_channel(channel_id)
@@ -178,6 +160,39 @@ class ThreadKeeper:
             log.warning("could not post in channel %d: %r", channel_id, exc)
             return False
         return True
+
+
+async def find_thread(client: discord.Client, thread_id: int) -> discord.Thread | None:
+    """The thread; None where it was deleted or the bot may not see it. Raises
+    ``ThreadLookupFailed`` when Discord does not say (5xx, network)."""
+    cached = client.get_channel(thread_id)
+    if isinstance(cached, discord.Thread):
+        return cached
+    try:
+        fetched = await client.fetch_channel(thread_id)
+    except (discord.NotFound, discord.Forbidden):
+        return None
+    except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
+        log.warning("could not look up thread %d: %r", thread_id, exc)
+        raise ThreadLookupFailed from exc
+    return fetched if isinstance(fetched, discord.Thread) else None
+
+
+async def usable_thread(client: discord.Client, thread_id: int) -> discord.Thread | None:
+    """The thread, unarchived if need be, to post in; None where it was deleted, is closed
+    to the bot, or is locked. Raises ``ThreadLookupFailed`` when Discord does not say."""
+    thread = await find_thread(client, thread_id)
+    if thread is None or not thread.archived:
+        return thread
+    if thread.locked:
+        return None
+    try:
+        await thread.edit(archived=False)
+    except (discord.NotFound, discord.Forbidden):
+        return None
+    except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
+        raise ThreadLookupFailed from exc
+    return thread
 
 
 class ThreadLookupFailed(Exception):

@@ -10,6 +10,7 @@ from a message has the message's id, so finding it needs no search.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -18,6 +19,7 @@ from sqlalchemy import BigInteger, Column, Index, Row, String, Table, insert, se
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.followup import ObjectKey
+from bot.neocp.events import NeocpEvent
 from bot.store.schema import UtcDateTime, metadata
 
 # One row per alert message that carries status buttons: where to show the team's status,
@@ -132,6 +134,27 @@ async def messages_of_designation(conn: AsyncConnection, designation: str) -> li
         .order_by(followup_messages.c.created_at)
     )
     return [message_from_row(row) for row in rows]
+
+
+async def open_threads(
+    conn: AsyncConnection, found: Sequence[NeocpEvent]
+) -> dict[tuple[int, str, datetime], int]:
+    """The open threads of these events' objects: (channel, designation, first seen) ->
+    thread, in every channel (the outbox picks the channels it posts to)."""
+    designations = sorted({event.designation for event in found})
+    threads: dict[tuple[int, str, datetime], int] = {}
+    for start in range(0, len(designations), 500):  # within every database's parameter limit
+        rows = await conn.execute(
+            select(followup_messages).where(
+                followup_messages.c.designation.in_(designations[start : start + 500]),
+                followup_messages.c.thread_state == ThreadState.OPEN.value,
+            )
+        )
+        for row in rows:
+            alert = message_from_row(row)
+            key = (alert.channel_id, alert.object.designation, alert.object.first_seen)
+            threads[key] = alert.thread_id or alert.message_id
+    return threads
 
 
 async def claim_thread(conn: AsyncConnection, message_id: int) -> ThreadClaim:

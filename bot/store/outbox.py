@@ -21,7 +21,8 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.neocp.events import NeocpEvent
+from bot.neocp.events import EventKind, NeocpEvent
+from bot.store import alert_messages
 from bot.store import subscriptions as subscription_rows
 from bot.store.models import (
     DeliveryState,
@@ -55,18 +56,28 @@ async def queue(
     at: datetime,
 ) -> int:
     """Store the events, a digest per distinct list of events, and a pending message per
-    subscription (``subscription_channels``: id -> channel) that is owed one. Returns how
-    many messages were queued."""
+    subscription (``subscription_channels``: id -> channel) that is owed one. An update or
+    removal of an object whose thread is open in that channel is a message of its own to
+    that thread; the channel's message has the rest. Returns how many messages were
+    queued."""
     event_ids = await _insert_events(conn, [event for event, _ in recipients])
-    per_subscription: dict[int, list[int]] = {}
-    for event_id, (_, subscription_ids) in zip(event_ids, recipients, strict=True):
+    threads = await alert_messages.open_threads(
+        conn, [event for event, _ in recipients if event.kind is not EventKind.NEW]
+    )
+    owed: dict[tuple[int, int | None], list[int]] = {}  # (subscription, thread) -> events
+    for event_id, (event, subscription_ids) in zip(event_ids, recipients, strict=True):
         for subscription_id in subscription_ids:
-            if subscription_id in subscription_channels:
-                per_subscription.setdefault(subscription_id, []).append(event_id)
-    if not per_subscription:
+            channel_id = subscription_channels.get(subscription_id)
+            if channel_id is None:
+                continue
+            thread_id = None
+            if event.kind is not EventKind.NEW:
+                thread_id = threads.get((channel_id, event.designation, event.first_seen))
+            owed.setdefault((subscription_id, thread_id), []).append(event_id)
+    if not owed:
         return 0
     # Channels owed the same events share one digest (most share the default filter).
-    lists = {subscription_id: tuple(ids) for subscription_id, ids in per_subscription.items()}
+    lists = {target: tuple(ids) for target, ids in owed.items()}
     distinct = sorted(set(lists.values()))
     digest_ids = await _insert_rows(
         conn,
@@ -81,14 +92,14 @@ async def queue(
                 "digest_id": digest_of[ids],
                 "subscription_id": subscription_id,
                 "channel_id": subscription_channels[subscription_id],
-                "thread_id": None,
+                "thread_id": thread_id,
                 "state": DeliveryState.PENDING.value,
                 "attempts": 0,
             }
-            for subscription_id, ids in lists.items()
+            for (subscription_id, thread_id), ids in lists.items()
         ],
     )
-    return len(per_subscription)
+    return len(owed)
 
 
 async def _insert_events(conn: AsyncConnection, found: Sequence[NeocpEvent]) -> list[int]:

@@ -194,3 +194,71 @@ async def test_find_posted_without_read_history_relies_on_the_nonce() -> None:
 
     target.history = forbidden
     assert await sender_for(target).find_posted(delivery(), "abc") is None
+
+
+THREAD = 8001
+
+
+def update_in_thread() -> Delivery:
+    """An update queued for the object's thread."""
+    queued = delivery()
+    (new,) = queued.events
+    return queued.model_copy(
+        update={
+            "target": Target(guild_id=GUILD, channel_id=CHANNEL, thread_id=THREAD),
+            "events": (new.model_copy(update={"kind": EventKind.UPDATED}),),
+        }
+    )
+
+
+def thread_sender(parent: Any, thread_lookup: Any) -> DiscordSender:
+    """The channel is known; the thread is looked up with ``fetch_channel``."""
+    client = MagicMock(spec=discord.Client)
+    client.get_channel.side_effect = lambda found_id: parent if found_id == CHANNEL else None
+    client.fetch_channel = AsyncMock(side_effect=thread_lookup)
+    client.user = SimpleNamespace(id=BOT_USER)
+    return DiscordSender(client, GuildPolicy([GUILD]))
+
+
+def open_thread() -> Any:
+    made = MagicMock(spec=discord.Thread)
+    made.id = THREAD
+    made.archived = False
+    made.send = AsyncMock(return_value=SimpleNamespace(id=515151))
+    return made
+
+
+async def test_an_update_queued_for_a_thread_is_posted_in_it() -> None:
+    parent, thread = channel(), open_thread()
+    posted = await thread_sender(parent, [thread]).send(update_in_thread(), "n")
+    assert posted == 515151
+    parent.send.assert_not_awaited()
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [http_error(discord.NotFound, 404, 10003), http_error(discord.Forbidden, 403, 50001)],
+)
+async def test_a_deleted_or_forbidden_thread_falls_back_to_the_channel(refusal: Any) -> None:
+    parent = channel()
+    posted = await thread_sender(parent, refusal).send(update_in_thread(), "n")
+    assert posted == 424242, "posted in the channel; the subscription goes on"
+    assert parent.send.await_args.kwargs["nonce"] == "n"
+
+
+async def test_a_thread_refusing_the_post_falls_back_to_the_channel() -> None:
+    parent, thread = channel(), open_thread()
+    thread.send.side_effect = http_error(discord.Forbidden, 403, 50001)
+    assert await thread_sender(parent, [thread]).send(update_in_thread(), "n") == 424242
+
+
+async def test_a_thread_whose_channel_is_gone_still_stops_the_subscription() -> None:
+    sender = thread_sender(None, http_error(discord.NotFound, 404, 10003))
+    with pytest.raises(ChannelUnavailable):
+        await sender.send(update_in_thread(), "n")
+
+
+async def test_a_thread_discord_does_not_answer_for_is_retried() -> None:
+    sender = thread_sender(channel(), http_error(discord.DiscordServerError, 503))
+    with pytest.raises(DeliveryFailed):
+        await sender.send(update_in_thread(), "n")

@@ -80,6 +80,19 @@ def followup_field(message: FakeMessage) -> str:
     return next((f["value"] for f in fields if f["name"] == "Follow-up"), "")
 
 
+async def alerts_list(discord: FakeDiscord) -> str:
+    listed = await discord.answer(
+        await discord.slash(
+            "alerts list",
+            guild_id=TEAM_GUILD,
+            channel_id=GENERAL,
+            user=MODERATOR,
+            permissions=MODERATOR_PERMISSIONS,
+        )
+    )
+    return listed.text
+
+
 async def press(discord: FakeDiscord, designation: str, label: str, user: FakeUser) -> str:
     answer = await discord.answer(
         await discord.click(alert_about(discord, designation), label, user=user)
@@ -262,6 +275,7 @@ async def test_an_archived_thread_is_reopened_and_a_deleted_one_falls_back_to_th
         "the update in the channel",
     )
     assert len(fake_discord.requests_to("POST /channels/*/messages/*/threads")) == 1
+    assert "🟢 active" in await alerts_list(fake_discord), "a gone thread stops no alerts"
 
 
 async def test_a_press_after_the_object_left_the_neocp_says_so(
@@ -300,6 +314,33 @@ async def test_a_crash_between_opening_a_thread_and_recording_it_opens_no_second
         lambda: "Alice (G96) is targeting P99fol2" in thread_text(fake_discord, thread),
         "the press logged in the recovered thread",
     )
+
+
+async def test_a_thread_closed_to_the_bot_falls_back_to_the_channel_and_alerts_go_on(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout, world: World
+) -> None:
+    thread = thread_of(fake_discord, "P99fol2")
+    bot_role = world.team.role("scout-bot")
+    bot_role.permissions &= ~SEND_MESSAGES_IN_THREADS  # a moderator's change: 403 in threads
+    try:
+        in_channel = len(fake_discord.channel_messages(ALERTS))
+        fake_scout.update("P99fol2", nObs=9)
+        await fake_discord.wait_for(
+            lambda: any(
+                "P99fol2 updated" in m.text
+                for m in fake_discord.channel_messages(ALERTS)[in_channel:]
+            ),
+            "the update in the channel",
+        )
+        assert "P99fol2 updated" not in thread_text(fake_discord, thread)
+        assert "🟢 active" in await alerts_list(fake_discord)
+        fake_scout.add("P99fol3", neoScore=90, Vmag=21.0)
+        await fake_discord.wait_for(
+            lambda: any("P99fol3" in m.text for m in fake_discord.channel_messages(ALERTS)),
+            "the next alert in the same channel",
+        )
+    finally:
+        bot_role.permissions |= SEND_MESSAGES_IN_THREADS
 
 
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:

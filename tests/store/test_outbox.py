@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.neocp import EventKind, EventSelection, diff_snapshot, start_tracking
+from bot.followup import ObjectKey
+from bot.neocp import EventKind, EventSelection, TrackedObject, diff_snapshot, start_tracking
 from bot.store import DeliveryState, OutboxRow, Store, SubscriptionState
 from tests.builders import scout_object
 from tests.fakes import T0
 from tests.store.helpers import CHANNEL, GUILD, chosen, queue_one_new_event, subscription
+
+
+def followup_key(tracked: TrackedObject) -> ObjectKey:
+    return ObjectKey(designation=tracked.designation, first_seen=tracked.first_seen)
 
 
 async def due(store: Store) -> list[OutboxRow]:
@@ -69,6 +74,38 @@ async def test_a_poll_queues_one_message_per_channel_wanting_any_event(store: St
         EventKind.NEW,
         EventKind.UPDATED,
     ]
+
+
+async def test_an_update_of_an_object_with_an_open_thread_goes_to_that_thread(
+    store: Store,
+) -> None:
+    await store.save_subscription(subscription(CHANNEL))
+    await store.save_subscription(subscription(CHANNEL + 1))
+    await store.record_first_poll(start_tracking([scout_object("A")], now=T0), at=T0)
+    snapshot = await store.load_snapshot()
+    [tracked] = snapshot.objects
+    # A's alert in CHANNEL has its thread; CHANNEL + 1 has none for it.
+    alert = await store.remember_alert_message(
+        guild_id=GUILD, channel_id=CHANNEL, message_id=9001, key=followup_key(tracked), at=T0
+    )
+    await store.thread_opened(alert.message_id, 9001)
+    current = [scout_object("A", nObs=9), scout_object("N1")]
+    result = diff_snapshot(snapshot.objects, current, now=T0)
+
+    queued = await store.record_poll(result.changes, await chosen(store, result.events), at=T0)
+
+    assert queued == 3
+    by_target = {
+        (r.target.channel_id, r.target.thread_id): sorted(
+            e.designation for e in (await store.events(r.event_ids)).values()
+        )
+        for r in await due(store)
+    }
+    assert by_target == {
+        (CHANNEL, None): ["N1"],  # the new object
+        (CHANNEL, 9001): ["A"],  # A's update, in its thread
+        (CHANNEL + 1, None): ["A", "N1"],
+    }
 
 
 async def test_the_store_queues_for_the_subscriptions_it_is_given_not_by_their_filters(
