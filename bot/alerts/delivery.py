@@ -198,6 +198,7 @@ class Deliverer:
             nonce=nonce,
             attempts=max(row.attempts for row in chosen),
             created_at=min(row.created_at for row in chosen),
+            touched_at=first.touched_at,
             reason=first.reason,
             subscription=first.subscription,
             target=first.target,
@@ -227,6 +228,12 @@ class Deliverer:
         nonce = delivery.nonce
         try:
             if delivery.state is DeliveryState.POSTING and nonce is not None:
+                taken = await self._store.resume(
+                    delivery.row_ids, nonce, seen_at=delivery.touched_at, at=now
+                )
+                if not taken:
+                    return Outcome.RETRYING  # another poster took them meanwhile
+                delivery = delivery.model_copy(update={"row_ids": tuple(taken)})
                 # An earlier send may have reached Discord before we could record it.
                 posted = await self._sender.find_posted(delivery, nonce)
                 if posted is not None:

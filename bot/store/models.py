@@ -79,6 +79,7 @@ class OutboxRow(StoredRecord):
     attempts: int
     reason: str | None
     created_at: datetime
+    touched_at: datetime | None = None  # its last change (None: never tried)
     event_ids: tuple[int, ...]
     subscription: Subscription
     target: Target
@@ -93,6 +94,7 @@ class Delivery(StoredRecord):
     nonce: str | None
     attempts: int
     created_at: datetime  # of the oldest row
+    touched_at: datetime | None = None  # the rows' last change, as read
     reason: str | None
     subscription: Subscription
     target: Target

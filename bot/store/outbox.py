@@ -141,6 +141,7 @@ async def due(conn: AsyncConnection, *, after_id: int = 0, limit: int) -> Page:
             messages.c.attempts,
             messages.c.reason,
             messages.c.thread_id,
+            messages.c.updated_at.label("touched_at"),
             digests.c.event_ids,
             digests.c.created_at.label("queued_at"),
             *subscriptions.c,
@@ -175,6 +176,7 @@ async def due(conn: AsyncConnection, *, after_id: int = 0, limit: int) -> Page:
                 attempts=row.attempts,
                 reason=row.reason,
                 created_at=row.queued_at,
+                touched_at=row.touched_at,
                 event_ids=event_ids,
                 subscription=subscription,
                 target=Target(
@@ -209,13 +211,59 @@ async def claim(
 ) -> list[int]:
     """Record the nonce on those rows that are still pending, before anything is sent;
     returns the rows claimed (all sent as one message with that nonce)."""
-    claimed = await conn.execute(
+    still_pending = await _lock_free(
+        conn, messages.c.id.in_(row_ids), messages.c.state == DeliveryState.PENDING.value
+    )
+    return await _take(conn, still_pending, state=DeliveryState.POSTING.value, nonce=nonce, at=at)
+
+
+async def resume(
+    conn: AsyncConnection,
+    row_ids: Sequence[int],
+    nonce: str,
+    *,
+    seen_at: datetime | None,
+    at: datetime,
+) -> list[int]:
+    """Take over rows left ``posting`` with ``nonce`` (a send that may or may not have
+    reached Discord), if they are as they were read (``seen_at``, their last change):
+    of two posters resuming them at once, one gets them. Returns the rows taken."""
+    unchanged = await _lock_free(
+        conn,
+        messages.c.id.in_(row_ids),
+        messages.c.state == DeliveryState.POSTING.value,
+        messages.c.nonce == nonce,
+        messages.c.updated_at.is_not_distinct_from(seen_at),
+    )
+    return await _take(conn, unchanged, at=at)
+
+
+async def _lock_free(conn: AsyncConnection, *conditions: Any) -> list[int]:
+    """The ids of the rows meeting ``conditions`` that no other poster is claiming now.
+
+    On PostgreSQL, where several processes share the outbox, they are locked until the
+    transaction ends (``FOR UPDATE SKIP LOCKED``): a row another transaction is claiming
+    is left to it rather than waited for, and the claim that then re-reads its state finds
+    it taken. SQLite has one process and the store's write lock: nothing to skip.
+    """
+    query = select(messages.c.id).where(*conditions).order_by(messages.c.id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return [int(row_id) for row_id in (await conn.execute(query)).scalars()]
+
+
+async def _take(
+    conn: AsyncConnection, row_ids: list[int], *, at: datetime, **values: Any
+) -> list[int]:
+    if not row_ids:
+        return []
+    taken = await conn.execute(
         update(messages)
-        .where(messages.c.id.in_(row_ids), messages.c.state == DeliveryState.PENDING.value)
-        .values(state=DeliveryState.POSTING.value, nonce=nonce, updated_at=at)
+        .where(messages.c.id.in_(row_ids))
+        .values(updated_at=at, **values)
         .returning(messages.c.id)
     )
-    return sorted(int(row_id) for row_id in claimed.scalars())
+    return sorted(int(row_id) for row_id in taken.scalars())
 
 
 async def count_failed_attempt(

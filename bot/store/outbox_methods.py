@@ -39,6 +39,20 @@ class OutboxMethods:
         async with self._db.writing() as conn:
             return await outbox.claim(conn, row_ids, nonce, at=at or _now())
 
+    async def resume(
+        self,
+        row_ids: Sequence[int],
+        nonce: str,
+        *,
+        seen_at: datetime | None,
+        at: datetime | None = None,
+    ) -> list[int]:
+        """Take over rows left ``posting`` with ``nonce`` if nobody changed them since they
+        were read (``seen_at``); returns the rows taken. With ``claim``, this is what keeps
+        two posters sharing the outbox from sending the same rows."""
+        async with self._db.writing() as conn:
+            return await outbox.resume(conn, row_ids, nonce, seen_at=seen_at, at=at or _now())
+
     async def mark_retry(
         self, row_ids: Sequence[int], reason: str, *, at: datetime | None = None
     ) -> None:

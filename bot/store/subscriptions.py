@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import InvalidInput
 from bot.neocp.filters import AlertFilter
-from bot.store.engine import inserted_id
 from bot.store.models import NewSubscription, Subscription, SubscriptionState
 from bot.store.schema import messages, subscriptions
 
@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 
 # /alerts list shows one embed field per subscription, and an embed holds 25.
 MAX_SUBSCRIPTIONS_PER_SERVER = 25
+
+SUBSCRIBE_KEY = "scoutbot:subscribe"
+# Two-key advisory lock: the first names the lock (and, like the leader's, the schema: bots
+# in other schemas are other bots), the second the server.
+_SUBSCRIBE_LOCK_ID = "hashtext(:key || coalesce(current_schema(), ''))"
 
 
 class TooManySubscriptions(InvalidInput):
@@ -59,36 +64,54 @@ async def save(
         "last_failure": None,
         "last_failure_at": None,
     }
+    await _one_subscribe_at_a_time(conn, new.guild_id)
     existing = (
         await conn.execute(
             select(subscriptions.c.id).where(subscriptions.c.channel_id == new.channel_id)
         )
     ).scalar_one_or_none()
-    if existing is None:
-        if max_per_guild is not None:
-            await _check_room(conn, new.guild_id, max_per_guild)
-        result = await conn.execute(insert(subscriptions).values(created_at=at, **values))
-        subscription_id = inserted_id(result)
-    else:
+    if existing is None and max_per_guild is not None:
+        await _check_room(conn, new.guild_id, max_per_guild)
+    # An upsert, not "insert if absent": a process that subscribes the same channel at the
+    # same instant replaces the settings (the last write wins) instead of failing.
+    upsert = _insert_for(conn).values(created_at=at, **values)
+    subscription_id = (
         await conn.execute(
-            update(subscriptions).where(subscriptions.c.id == existing).values(**values)
+            upsert.on_conflict_do_update(
+                index_elements=[subscriptions.c.channel_id], set_=values
+            ).returning(subscriptions.c.id)
         )
-        subscription_id = existing
+    ).scalar_one()
     row = (
         await conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id))
     ).one()
     return from_row(row), existing is not None
 
 
-async def _check_room(conn: AsyncConnection, guild_id: int, limit: int) -> None:
-    # FOR UPDATE (PostgreSQL; SQLite ignores it and has the store's write lock) keeps two
-    # subscribes of one server from both taking the last place.
-    taken = (
+def _insert_for(conn: AsyncConnection) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_update`` (both spell it alike)."""
+    return (
+        postgresql.insert(subscriptions)
+        if conn.dialect.name == "postgresql"
+        else sqlite.insert(subscriptions)
+    )
+
+
+async def _one_subscribe_at_a_time(conn: AsyncConnection, guild_id: int) -> None:
+    """Several processes may share a PostgreSQL database: a lock on the server, held until
+    the transaction ends, lets its subscribes count the places left one after another
+    (two counting at once could both take the last one). SQLite has one process, whose
+    writes the store's write lock already serialises."""
+    if conn.dialect.name == "postgresql":
         await conn.execute(
-            select(subscriptions.c.id).where(subscriptions.c.guild_id == guild_id).with_for_update()
+            text(f"SELECT pg_advisory_xact_lock({_SUBSCRIBE_LOCK_ID}, :guild)"),
+            # Server ids are 64 bits, lock keys 32: servers that share a key merely wait.
+            {"key": SUBSCRIBE_KEY, "guild": guild_id % 2**31},
         )
-    ).all()
-    if len(taken) >= limit:
+
+
+async def _check_room(conn: AsyncConnection, guild_id: int, limit: int) -> None:
+    if await count(conn, guild_id=guild_id) >= limit:
         raise TooManySubscriptions(limit)
 
 

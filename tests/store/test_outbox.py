@@ -157,6 +157,28 @@ async def test_a_message_walks_pending_posting_sent(store: Store) -> None:
     assert (await store.outbox_counts()).sent == 1
 
 
+async def test_an_interrupted_message_is_taken_over_only_as_it_was_read(store: Store) -> None:
+    await store.save_subscription(subscription())
+    await queue_one_new_event(store)
+    (row,) = await due(store)
+    await store.claim([row.id], "abc123", at=T0)  # and then its poster died
+    (interrupted,) = await due(store)
+    assert interrupted.touched_at == T0
+    later = T0 + timedelta(minutes=1)
+
+    assert await store.resume([row.id], "other", seen_at=T0, at=later) == []
+    assert await store.resume([row.id], "abc123", seen_at=T0, at=later) == [row.id]
+    assert await store.resume([row.id], "abc123", seen_at=T0, at=later) == [], (
+        "taken over once: it has changed since it was read"
+    )
+    (resumed,) = await due(store)
+    assert (resumed.state, resumed.nonce, resumed.touched_at) == (
+        DeliveryState.POSTING,
+        "abc123",
+        later,
+    )
+
+
 async def test_disabling_fails_what_the_channel_had_queued(store: Store) -> None:
     saved, _ = await store.save_subscription(subscription())
     await queue_one_new_event(store)
