@@ -167,7 +167,7 @@ class AlertWatcher:
     async def deliver_round(self) -> DeliveryReport | None:
         """Post what is queued: at most one message per channel. Never raises; does
         nothing on an instance that is not the leader."""
-        if not self.leading:
+        if not self.leading or not await self._still_leading():
             return None
         try:
             report = await self._deliverer.deliver_due()
@@ -227,6 +227,18 @@ class AlertWatcher:
                 log.info("another instance polls Scout and posts alerts; this one stands by")
             self.leading = leading
         return leading
+
+    async def _still_leading(self) -> bool:
+        """A leader that lost its lock stops before its next round, not at its next poll."""
+        try:
+            held = await self._store.leadership.still_held()
+        except Exception:
+            log.exception("checking the leader lock failed")
+            held = False
+        if not held:
+            log.info("not posting: this instance no longer holds the leader lock")
+            self.leading = False
+        return held
 
     def next_delay(self) -> float:
         """Seconds until the next poll: the interval plus a little jitter."""

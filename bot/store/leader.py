@@ -22,12 +22,30 @@ LEADER_KEY = "scoutbot:leader"
 # Scoped to the schema the bot uses, like the migration lock: bots (or test runs) in other
 # schemas of the same database are other bots.
 _LOCK_ID = "hashtext(:key || coalesce(current_schema(), ''))"
+# pg_locks shows a one-key advisory lock as its 64-bit key split in two (classid, objid).
+_HOLDING = text(
+    f"""
+    WITH lock AS (SELECT ({_LOCK_ID})::bigint AS key)
+    SELECT EXISTS (
+        SELECT 1 FROM pg_locks, lock
+        WHERE pg_locks.locktype = 'advisory' AND pg_locks.granted
+          AND pg_locks.pid = pg_backend_pid() AND pg_locks.objsubid = 1
+          AND pg_locks.classid::bigint = (lock.key >> 32) & 4294967295
+          AND pg_locks.objid::bigint = lock.key & 4294967295
+    )
+    """
+)
 
 
 class Leadership:
     """``hold()`` once a cycle: True while this process is the one that polls and posts."""
 
     async def hold(self) -> bool:
+        return True
+
+    async def still_held(self) -> bool:
+        """Is the lock still this process's (asks nothing new)? Posters check it before each
+        round, so that a leader that lost it stops before the next one leads beside it."""
         return True
 
     async def release(self) -> None:
@@ -41,11 +59,27 @@ class AdvisoryLeadership(Leadership):
 
     async def hold(self) -> bool:
         if self._session is not None:
-            if await self._still_connected(self._session):
+            if await self.still_held():
                 return True
-            log.warning("lost the database session holding the leader lock; asking again")
             await self._forget_session()
         return await self._try_to_lead()
+
+    async def still_held(self) -> bool:
+        session = self._session
+        if session is None:
+            return False
+        try:
+            # Not just "is the connection alive": the lock itself, in pg_locks (a session
+            # may survive what ends its locks: a pooler handing it to another client, an
+            # operator's pg_advisory_unlock_all).
+            held = (await session.execute(_HOLDING, {"key": LEADER_KEY})).scalar_one()
+            await session.commit()
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("lost the database session holding the leader lock: %s", exc)
+            return False
+        if not held:
+            log.warning("the leader lock is no longer this instance's")
+        return bool(held)
 
     async def release(self) -> None:
         if self._session is None:
@@ -82,15 +116,6 @@ class AdvisoryLeadership(Leadership):
         log.info("this instance now polls Scout and posts alerts (it holds the leader lock)")
         self._session = session
         return True
-
-    @staticmethod
-    async def _still_connected(session: AsyncConnection) -> bool:
-        try:
-            await session.execute(text("SELECT 1"))
-            await session.commit()
-            return True
-        except (SQLAlchemyError, OSError):
-            return False
 
     async def _forget_session(self) -> None:
         if self._session is not None:

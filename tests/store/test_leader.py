@@ -9,6 +9,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.alerts.watcher import AlertWatcher
 from bot.config import AlertsSettings
@@ -27,6 +28,38 @@ from tests.store.helpers import GUILD, subscription
 async def shared_url() -> AsyncIterator[str]:
     async with throwaway_schema() as url:
         yield url
+
+
+def leader_session(store: Store) -> AsyncConnection:
+    leadership = store.leadership
+    assert isinstance(leadership, AdvisoryLeadership)
+    assert leadership._session is not None, "it leads"
+    return leadership._session
+
+
+async def end_leader_session(store: Store, url: str) -> None:
+    """Drop the leader's database session from the server side (a network cut, a failover
+    of the database, an operator's pg_terminate_backend)."""
+    pid = (await leader_session(store).exec_driver_sql("SELECT pg_backend_pid()")).scalar()
+    admin = await asyncpg.connect(libpq_dsn(parse_database_url(url).set(query={})))
+    try:
+        assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+
+
+def watcher_of(
+    store: Store, scout: FakeScout, discord: FakeSender, clock: FakeClock
+) -> AlertWatcher:
+    return AlertWatcher(
+        source=scout,
+        store=store,
+        sender=discord,
+        policy=GuildPolicy([GUILD]),
+        settings=AlertsSettings(),
+        clock=clock.utc,
+        rng=random.Random(1),
+    )
 
 
 async def test_the_only_process_on_a_sqlite_file_always_leads(tmp_path: Path) -> None:
@@ -56,15 +89,7 @@ async def test_a_leader_whose_session_dies_stops_leading_and_another_takes_over(
     first, second = await Store.open(shared_url), await Store.open(shared_url)
     try:
         assert await first.leadership.hold()
-        leadership = first.leadership
-        assert isinstance(leadership, AdvisoryLeadership)
-        assert leadership._session is not None
-        pid = (await leadership._session.exec_driver_sql("SELECT pg_backend_pid()")).scalar()
-        admin = await asyncpg.connect(libpq_dsn(parse_database_url(shared_url).set(query={})))
-        try:
-            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
-        finally:
-            await admin.close()
+        await end_leader_session(first, shared_url)
         assert await second.leadership.hold()
         assert not await first.leadership.hold(), "it noticed, and the lock is taken"
     finally:
@@ -90,16 +115,7 @@ async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: 
 
     async def instance(scout: FakeScout) -> tuple[Store, FakeScout, AlertWatcher]:
         store = await Store.open(shared_url)
-        watcher = AlertWatcher(
-            source=scout,
-            store=store,
-            sender=discord,
-            policy=GuildPolicy([GUILD]),
-            settings=AlertsSettings(),
-            clock=clock.utc,
-            rng=random.Random(1),
-        )
-        return store, scout, watcher
+        return store, scout, watcher_of(store, scout, discord, clock)
 
     (first_store, _first_scout, first), (second_store, second_scout, second) = (
         await instance(FakeScout(summary_of([a])).then(summary_of([a, b]))),
@@ -129,3 +145,51 @@ async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: 
     finally:
         await first_store.close()
         await second_store.close()
+
+
+async def test_a_leader_whose_lock_went_with_its_session_posts_nothing_more(
+    shared_url: str,
+) -> None:
+    a, b = scout_object("P21aaaa"), scout_object("P21bbbb")
+    discord, clock = FakeSender(), FakeClock()
+    first_store, second_store = await Store.open(shared_url), await Store.open(shared_url)
+    first = watcher_of(
+        first_store, FakeScout(summary_of([a])).then(summary_of([a, b])), discord, clock
+    )
+    second = watcher_of(second_store, FakeScout(summary_of([a, b])), discord, clock)
+    try:
+        for channel in (10, 11, 12):
+            await first_store.save_subscription(subscription(channel_id=channel))
+        await first.run_cycle()  # the first list
+        clock.advance(minutes=2)
+        await first.poll_cycle()  # P21bbbb queued for three channels, not posted yet
+        await end_leader_session(first_store, shared_url)
+        await second.poll_cycle()  # the standby leads now
+
+        assert await first.deliver_round() is None, "the old leader stops at once"
+        assert discord.posted() == []
+        assert not first.leading
+        await second.deliver_round()
+        assert discord.posted() == [("new", "P21bbbb")] * 3
+    finally:
+        await first_store.close()
+        await second_store.close()
+
+
+async def test_a_leader_notices_its_lock_gone_even_while_its_session_lives(
+    shared_url: str,
+) -> None:
+    first, second = await Store.open(shared_url), await Store.open(shared_url)
+    try:
+        assert await first.leadership.hold()
+        assert await first.leadership.still_held()
+        session = leader_session(first)
+        await session.exec_driver_sql("SELECT pg_advisory_unlock_all()")
+        await session.commit()
+        assert await second.leadership.hold()
+
+        assert not await first.leadership.still_held()
+        assert not await first.leadership.hold(), "the lock is the other's now"
+    finally:
+        await first.close()
+        await second.close()
