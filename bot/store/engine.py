@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import CursorResult, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
@@ -66,7 +66,9 @@ class Database:
         try:
             async with self._write_lock, self.engine.begin() as conn:
                 yield conn
-        except (OperationalError, OSError) as exc:
+        except (DBAPIError, OSError) as exc:
+            if not refuses_changes(exc):
+                raise
             self._saving_failed(database_error(exc))
             raise CannotSave(database_error(exc)) from None
         self._saving_works()
@@ -120,7 +122,7 @@ async def open_database(url: str) -> Database:
     except (SQLAlchemyError, OSError) as exc:
         await _give_up(engine, file_lock)
         raise StoreError(f"cannot open the database {shown}: {database_error(exc)}") from None
-    if _sqlite_path(engine.url) is not None:
+    if engine.dialect.name == "sqlite" and _sqlite_path(engine.url) is not None:
         await _use_wal(engine)
     if migrated.changed:
         log.info("database %s: schema %s -> %s", shown, migrated.before or "new", migrated.after)
@@ -187,6 +189,38 @@ async def _use_wal(engine: AsyncEngine) -> None:
             await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
     except (SQLAlchemyError, OSError) as exc:
         log.warning("database: could not switch to WAL (%s); going on without", database_error(exc))
+
+
+# PostgreSQL's SQLSTATEs for a database that refuses changes whatever the statement: class
+# 53 (insufficient resources: 53100 disk full, 53200 out of memory), class 58 (system
+# error: 58030 I/O error) and 25006 (a read-only transaction: a hot standby, or
+# default_transaction_read_only after a failover). asyncpg's errors reach us wrapped by
+# SQLAlchemy as a plain DBAPIError (psycopg's as OperationalError or InternalError), so
+# the code is read from the driver's exception rather than from SQLAlchemy's class.
+_REFUSING_CLASSES = ("53", "58")
+_READ_ONLY = "25006"
+
+
+def refuses_changes(exc: BaseException) -> bool:
+    """Does this error mean the database cannot save anything now (rather than that this
+    statement is wrong)? SQLite says so with OperationalError (read-only file, disk full,
+    I/O error); PostgreSQL with its SQLSTATE."""
+    if isinstance(exc, OSError | OperationalError):
+        return True
+    state = sqlstate(exc)
+    return state is not None and (state.startswith(_REFUSING_CLASSES) or state == _READ_ONLY)
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE of a driver error, however SQLAlchemy wrapped it (asyncpg's
+    ``sqlstate`` on the adapted error or its cause; psycopg's ``sqlstate`` or ``pgcode``)."""
+    orig = getattr(exc, "orig", None)
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        for attribute in ("sqlstate", "pgcode"):
+            code = getattr(candidate, attribute, None)
+            if isinstance(code, str) and code:
+                return code
+    return None
 
 
 def database_error(exc: BaseException) -> str:

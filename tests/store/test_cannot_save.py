@@ -9,8 +9,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
+from sqlalchemy.exc import DBAPIError, InternalError
 
 from bot.alerts.watcher import AlertWatcher
 from bot.client import explain_error
@@ -21,6 +24,7 @@ from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
 from tests.alerts.helpers import FakeSender
 from tests.fakes import FakeClock, FakeScout
+from tests.postgres import throwaway_schema
 from tests.recorded import summary
 
 GUILD = 1001
@@ -110,3 +114,89 @@ async def test_the_watcher_says_why_it_could_not_save_without_a_traceback(
     )
     assert all(record.exc_info is None for record in caplog.records)
     assert len(database_lines(caplog)) == 1
+
+
+def asyncpg_error(error: Exception) -> DBAPIError:
+    """A PostgreSQL error as it reaches the store: asyncpg's exception, adapted by
+    SQLAlchemy's asyncpg dialect (its cause kept), wrapped in SQLAlchemy's DBAPIError."""
+    adapted = AsyncAdapt_asyncpg_dbapi.Error(str(error), error)
+    adapted.__cause__ = error
+    return DBAPIError.instance("INSERT INTO subscriptions ...", {}, adapted, Exception)
+
+
+class PsycopgReadOnly(Exception):
+    """psycopg's ReadOnlySqlTransaction, as far as the store looks at it."""
+
+    sqlstate = "25006"
+
+
+REFUSALS = {
+    "asyncpg disk full (53100)": asyncpg_error(
+        asyncpg.exceptions.DiskFullError("could not extend file: No space left on device")
+    ),
+    "asyncpg read-only transaction (25006)": asyncpg_error(
+        asyncpg.exceptions.ReadOnlySQLTransactionError(
+            "cannot execute INSERT in a read-only transaction"
+        )
+    ),
+    "asyncpg I/O error (58030)": asyncpg_error(
+        asyncpg.exceptions.PostgresIOError("could not write to file: Input/output error")
+    ),
+    "psycopg read-only transaction, an InternalError": InternalError.instance(
+        "INSERT ...",
+        {},
+        PsycopgReadOnly("cannot execute INSERT in a read-only transaction"),
+        Exception,
+    ),
+}
+
+
+@pytest.mark.parametrize("refusal", REFUSALS.values(), ids=REFUSALS.keys())
+async def test_postgresql_refusing_changes_is_the_same_answer_and_one_line(
+    store: Store, refusal: DBAPIError, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            with pytest.raises(CannotSave) as caught:
+                async with store._db.writing():
+                    raise refusal
+
+    shown = explain_error(caught.value)
+    assert shown is not None and "can't save anything right now" in shown
+    [line] = database_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None
+    assert str(refusal.orig) in line.getMessage()
+    assert "\n" not in line.getMessage()
+
+
+async def test_a_statement_postgresql_refuses_for_itself_is_not_a_database_that_cannot_save(
+    store: Store,
+) -> None:
+    duplicate = asyncpg_error(asyncpg.exceptions.UniqueViolationError("duplicate key value"))
+    with pytest.raises(DBAPIError) as caught:
+        async with store._db.writing():
+            raise duplicate
+    assert caught.value is duplicate
+
+
+async def test_a_read_only_postgresql_gets_the_cannot_save_answer() -> None:
+    """A real server whose transactions are read-only (as a hot standby's after a
+    failover): the driver's own error, end to end."""
+    async with throwaway_schema() as url:
+        store = await Store.open(url)
+        read_only = False
+
+        def begin(conn: Any) -> None:
+            if read_only:
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+        event.listen(store._db.engine.sync_engine, "begin", begin)
+        try:
+            read_only = True
+            with pytest.raises(CannotSave) as caught:
+                await store.save_subscription(subscription(11))
+            assert "read-only transaction" in caught.value.detail
+            read_only = False
+            await store.save_subscription(subscription(12))
+        finally:
+            await store.close()

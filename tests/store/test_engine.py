@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,13 @@ async def test_an_unusable_path_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a directory")
     with pytest.raises(StoreError):
         await Store.open(f"sqlite:///{tmp_path}/file/bot.db")
+
+
+async def test_opening_a_database_logs_no_warning(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # PostgreSQL used to be sent SQLite's "PRAGMA journal_mode=WAL" (and warn) at every start.
+    with caplog.at_level(logging.WARNING):
+        opened = await Store.open(database_url)
+        await opened.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
