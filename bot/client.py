@@ -245,6 +245,13 @@ class AnsweringButton(
 
     problem: UserFacingError | None = None
 
+    def metric_name(self) -> str:
+        """The ``button`` label of its presses in the metrics: the class's name in snake
+        case without "Button" (``ObjectButton`` -> ``object``); a subclass may add what
+        kind of press it was."""
+        words = re.findall(r"[A-Z][a-z0-9]*", type(self).__name__.removesuffix("Button"))
+        return "_".join(word.lower() for word in words) or "button"
+
     @classmethod
     async def from_custom_id(  # type: ignore[override]
         cls,
@@ -269,10 +276,12 @@ class AnsweringButton(
             # The tree checks only commands: a button in a server the bot no longer
             # serves is refused by the same policy and sentence.
             await interaction.client.tree.interaction_check(interaction)
-            return await self.allowed(interaction)
+            if await self.allowed(interaction):
+                return True
         except Exception as error:
             await answer_error(interaction, error)
-            return False
+        self._count(interaction, "refused")
+        return False
 
     async def callback(self, interaction: discord.Interaction[ScoutBot]) -> None:  # type: ignore[override]
         try:
@@ -280,6 +289,12 @@ class AnsweringButton(
                 await self.pressed(interaction)
         except Exception as error:
             await answer_error(interaction, error)
+            self._count(interaction, "error")
+        else:
+            self._count(interaction, "ok")
+
+    def _count(self, interaction: discord.Interaction[ScoutBot], outcome: str) -> None:
+        interaction.client.metrics.button_pressed(self.metric_name(), outcome)
 
     async def allowed(self, interaction: discord.Interaction[ScoutBot]) -> bool:
         """Whether this user may press; answer them before returning False."""

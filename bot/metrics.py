@@ -31,6 +31,7 @@ UPSTREAM_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 COMMAND_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60)
 
 POLL_OUTCOMES = ("ok", "first_list", "upstream_error", "rejected", "error")
+BUTTON_OUTCOMES = ("ok", "refused", "error")
 _STARTED = "scoutbot_started"
 
 
@@ -85,6 +86,13 @@ class Metrics:
             buckets=COMMAND_BUCKETS,
             registry=self.registry,
         )
+        self.button_presses = Counter(
+            "scoutbot_button_presses",
+            "Button presses, by button and outcome (ok; refused: not for this member, server"
+            " or button; error: answered with an error)",
+            ["button", "outcome"],
+            registry=self.registry,
+        )
         for outcome in POLL_OUTCOMES:
             self.polls.labels(outcome=outcome)
         for result in ("sent", "retried", "failed"):
@@ -103,6 +111,9 @@ class Metrics:
         self.deliveries.labels(result="sent").inc(sent)
         self.deliveries.labels(result="retried").inc(retried)
         self.deliveries.labels(result="failed").inc(failed)
+
+    def button_pressed(self, button: str, outcome: str) -> None:
+        self.button_presses.labels(button=button, outcome=outcome).inc()
 
     def upstream_failed(self, service: str) -> None:
         self.upstream_errors.labels(service=service).inc()

@@ -90,6 +90,9 @@ class StatusButton(AnsweringButton, template=STATUS_TEMPLATE):
             button.problem = problem
         return button
 
+    def metric_name(self) -> str:
+        return f"status_{self.action.name.lower()}"
+
     async def allowed(self, interaction: Interaction) -> bool:
         user = interaction.user
         if self.role_id is not None:

@@ -14,15 +14,20 @@ from bot.alerts.delivery import DeliveryFailed
 from bot.alerts.watcher import AlertWatcher
 from bot.client import ScoutBot
 from bot.config import AlertsSettings, Settings
+from bot.followup import ObjectKey
+from bot.followup.buttons import ButtonAction
 from bot.guilds import GuildPolicy
 from bot.health import MPC, SCOUT
 from bot.metrics import Metrics, MetricsUnavailable
 from bot.neocp import AlertFilter
 from bot.scout.errors import ScoutUnavailable
 from bot.store import NewSubscription, Store
+from cogs.followup import StatusButton
+from cogs.scout.object_buttons import ObjectButton, ObjectMode
+from cogs.scout.tonight import SiteEphemerisButton
 from tests.alerts.helpers import FakeSender
 from tests.builders import scout_object, summary_of
-from tests.fakes import FakeClock, FakeScout
+from tests.fakes import T0, FakeClock, FakeScout
 
 GUILD, CHANNEL, OTHER_CHANNEL = 1, 10, 11
 
@@ -177,3 +182,11 @@ async def test_the_bot_counts_upstream_failures_and_times_its_commands() -> None
         assert get("scoutbot_command_seconds_bucket", {**failed, "le": "2.0"}) == 0
         # The bot's HTTP client is timed, with Scout's and the MPC's hosts as the labels.
         assert bot.http_client.event_hooks["response"]
+
+
+def test_button_presses_are_labelled_by_the_button_and_what_it_does() -> None:
+    key = ObjectKey(designation="P21abcd", first_seen=T0)
+    assert StatusButton(ButtonAction.NOT_FOUND, key, None).metric_name() == "status_not_found"
+    assert StatusButton(ButtonAction.UNDO, key, None).metric_name() == "status_undo"
+    assert ObjectButton("P21abcd", ObjectMode.EPHEMERIS).metric_name() == "object_eph"
+    assert SiteEphemerisButton("G96", "P21abcd").metric_name() == "site_ephemeris"

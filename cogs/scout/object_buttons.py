@@ -99,6 +99,9 @@ class ObjectButton(
             button.problem = problem
         return button
 
+    def metric_name(self) -> str:
+        return f"object_{self.mode.value}"
+
     async def pressed(self, interaction: Interaction) -> None:
         if self.mode is ObjectMode.EPHEMERIS:
             code, site_label = await ephemeris_site(interaction, None)

@@ -590,6 +590,27 @@ class TestObjectButtons:
         assert "not a NEOCP designation" in message and kwargs == {"ephemeral": True}
         scout.orbits.assert_not_awaited()
 
+    async def test_presses_are_counted_by_button_and_outcome(self, bot: Any, scout: Any) -> None:
+        await press_button(self._press(bot), "Plots", DYNAMIC_ITEMS)
+        scout.orbits.side_effect = ObjectNotFound("A11EBEK")
+        await press_button(self._press(bot), "Orbits", DYNAMIC_ITEMS)
+        view = discord.ui.View()
+        view.add_item(discord.ui.Button(label="Orbits", custom_id="scout:obj:orbits:2024 AB!"))
+        unusable = make_interaction(
+            client=bot, kind=discord.InteractionType.component, message=message_showing(view)
+        )
+        await press_button(unusable, "Orbits", DYNAMIC_ITEMS)
+
+        def presses(button: str, outcome: str) -> float | None:
+            return bot.metrics.registry.get_sample_value(
+                "scoutbot_button_presses_total", {"button": button, "outcome": outcome}
+            )
+
+        assert presses("object_plots", "ok") == 1
+        assert presses("object_orbits", "error") == 1
+        assert presses("object_orbits", "refused") == 1
+        assert presses("object_orbits", "ok") is None
+
 
 # --- /scout ephemeris and /scout fov --------------------------------------------------------
 
