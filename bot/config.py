@@ -65,6 +65,7 @@ class ScoutSettings(_Section):
     # The longest one call may take in all: waiting for its turn, every attempt, every byte
     # (a server may trickle an answer so slowly that no per-read timeout ever fires).
     deadline_seconds: float = Field(default=60.0, gt=0, le=600)
+    down_pause_seconds: float = Field(default=120.0, ge=0, le=3600)
     max_in_flight: int = Field(default=4, ge=1, le=32)
     summary_ttl_seconds: float = Field(default=60.0, ge=0)
     now_ephemeris_ttl_seconds: float = Field(default=60.0, ge=0)

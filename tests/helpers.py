@@ -193,8 +193,11 @@ def _make_response(kind: discord.InteractionType) -> Any:
 def spec_scout_client() -> Any:
     """A ScoutClient whose methods check their arguments against the real signatures."""
     from bot.scout import ScoutClient
+    from bot.scout.outage import Outage
 
-    return create_autospec(ScoutClient, instance=True)
+    client = create_autospec(ScoutClient, instance=True)
+    client.outage = Outage(lambda: 0.0, 120.0)  # an instance attribute: autospec cannot see it
+    return client
 
 
 # --- buttons that outlive the process (discord.ui.DynamicItem) ---------------------------

@@ -47,6 +47,7 @@ from bot.scout.models import (
     ScoutObject,
     Summary,
 )
+from bot.scout.outage import Outage
 from bot.scout.validation import EphemerisQuery, ObjectRequest, validate_params
 from bot.scout.values import validate_designation, validate_orbit_count, validate_plot_kinds
 
@@ -92,6 +93,8 @@ class ScoutClient:
         self._in_flight: dict[tuple[Lane, Hashable], asyncio.Task[Any]] = {}
         self._lanes = _lane_semaphores(settings.max_in_flight)
         self._last_summary: Summary | None = None
+        # Marked down after a command gave up on Scout: commands answered at once, not in 40 s.
+        self.outage = Outage(clock, settings.down_pause_seconds)
         self.upstream_calls = 0  # HTTP requests actually sent (for benchmarks and tests)
 
     # --- public API ----------------------------------------------------------------------
@@ -187,6 +190,8 @@ class ScoutClient:
         cached = self._cache.get(key) if use_cache else None
         if cached is not None:
             return cast(T, cached)
+        if lane is Lane.INTERACTIVE and (down := self.outage.error()) is not None:
+            raise down  # the watcher's lane keeps polling: its answer ends the outage
         joinable = (Lane.BACKGROUND,) if lane is Lane.BACKGROUND else (Lane.BACKGROUND, lane)
         task = next(
             (self._in_flight[(kind, key)] for kind in joinable if (kind, key) in self._in_flight),
@@ -270,6 +275,7 @@ class ScoutClient:
             answer = read(self._read(response, params, designation))
         except ObjectNotFound:
             self.health.record_success(SCOUT)  # Scout answered; the object is gone
+            self.outage.answered()
             raise
         except ScoutBadResponse as exc:
             log.warning("Scout answer to %s unreadable: %s", params, exc.detail)
@@ -277,11 +283,14 @@ class ScoutClient:
             raise
         except ScoutUnavailable as exc:  # logged where the retries gave up
             self.health.record_failure(SCOUT, exc.detail)
-            raise
+            if lane is Lane.BACKGROUND:
+                raise  # a slow poll (the whole list) is no reason to refuse commands
+            raise self.outage.gave_up(exc.detail) from None
         except ScoutRequestRefused as exc:  # logged where the refusal was read
             self.health.record_failure(SCOUT, f"refused: {exc.detail}")
             raise
         self.health.record_success(SCOUT)
+        self.outage.answered()
         return answer, len(response.content)
 
     async def _send_within_deadline(self, params: dict[str, str], lane: Lane) -> httpx.Response:

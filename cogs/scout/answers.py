@@ -7,7 +7,8 @@ Errors are not caught here: the tree's ``on_error`` (commands) and ``answer_erro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import discord
 
@@ -17,9 +18,31 @@ from bot.render.observations import observations_reply
 from bot.render.orbits import orbits_reply
 from bot.render.plots import plots_replies
 from bot.render.reply import Reply
-from bot.scout import EphemerisQuery
+from bot.scout import EphemerisQuery, ScoutClient
 
 Interaction = discord.Interaction[ScoutBot]
+T = TypeVar("T")
+
+
+async def ask_scout(
+    interaction: Interaction,
+    question: Callable[[ScoutClient], Awaitable[T]],
+    *,
+    thinking: bool = True,
+) -> T:
+    """Acknowledge, then ask Scout; ``thinking=False`` for a button that edits its message.
+
+    While Scout is marked down the client answers at once, from its cache or with
+    ScoutDown, so it is asked first: a failure is then answered privately, never after a
+    public "thinking…" that the channel watched for nothing.
+    """
+    scout = interaction.client.scout_client
+    if scout.outage.down:
+        answer = await question(scout)
+        await interaction.response.defer(thinking=thinking)
+        return answer
+    await interaction.response.defer(thinking=thinking)
+    return await question(scout)
 
 
 async def send_replies(interaction: Interaction, replies: Sequence[Reply]) -> None:
@@ -32,32 +55,27 @@ async def run_ephemeris(
     interaction: Interaction, query: EphemerisQuery, *, site_label: str | None = None
 ) -> None:
     """``site_label``: the server's name for the site asked from ("Mt. Lemmon (G96)")."""
-    await interaction.response.defer(thinking=True)
-    eph = await interaction.client.scout_client.ephemeris(query)
+    eph = await ask_scout(interaction, lambda scout: scout.ephemeris(query))
     reply = ephemeris_reply(eph, obs_code=query.obs_code, site_label=site_label)
     await send_replies(interaction, [reply])
 
 
 async def run_fov(interaction: Interaction, query: EphemerisQuery) -> None:
     assert query.fov is not None, "run_fov needs a query with a field of view"
-    await interaction.response.defer(thinking=True)
-    eph = await interaction.client.scout_client.ephemeris(query)
+    eph = await ask_scout(interaction, lambda scout: scout.ephemeris(query))
     await send_replies(interaction, [fov_reply(eph, query.fov, obs_code=query.obs_code)])
 
 
 async def run_plots(interaction: Interaction, designation: str, kinds: frozenset[str]) -> None:
-    await interaction.response.defer(thinking=True)
-    plots = await interaction.client.scout_client.plots(designation, kinds)
+    plots = await ask_scout(interaction, lambda scout: scout.plots(designation, kinds))
     await send_replies(interaction, plots_replies(plots))
 
 
 async def run_orbits(interaction: Interaction, designation: str, count: int) -> None:
-    await interaction.response.defer(thinking=True)
-    orbits = await interaction.client.scout_client.orbits(designation, count)
+    orbits = await ask_scout(interaction, lambda scout: scout.orbits(designation, count))
     await send_replies(interaction, [orbits_reply(orbits)])
 
 
 async def run_observations(interaction: Interaction, designation: str) -> None:
-    await interaction.response.defer(thinking=True)
-    observations = await interaction.client.scout_client.observations(designation)
+    observations = await ask_scout(interaction, lambda scout: scout.observations(designation))
     await send_replies(interaction, [observations_reply(observations)])

@@ -7,7 +7,7 @@ from discord.ext import commands
 
 from bot.neocp.filters import ListOptions
 from bot.render.safe import message_kwargs
-from cogs.scout.answers import Interaction
+from cogs.scout.answers import Interaction, ask_scout
 from cogs.scout.pager import MAX_PAGE, list_page, with_team_statuses
 
 
@@ -51,8 +51,7 @@ class ListCommand(commands.Cog):
             max_vmag=max_vmag,
             limit=limit,
         )
-        await interaction.response.defer(thinking=True)
-        summary = await interaction.client.scout_client.summary()
+        summary = await ask_scout(interaction, lambda scout: scout.summary())
         embed, pager = list_page(
             summary, options, owner_id=interaction.user.id, index=page - 1, find=find
         )

@@ -18,9 +18,11 @@ from bot.scout import (
     validate_designation,
     validate_orbit_count,
 )
+from bot.sky.code_suggestions import ephemeris_code
 from cogs.followup import team_statuses
 from cogs.scout.answers import (
     Interaction,
+    ask_scout,
     run_ephemeris,
     run_fov,
     run_observations,
@@ -37,8 +39,7 @@ _OBS_CODE_HELP = "MPC observatory code (default: the server's default site, else
 
 
 async def run_object(interaction: Interaction, designation: str) -> None:
-    await interaction.response.defer(thinking=True)
-    obj = await interaction.client.scout_client.object(designation)
+    obj = await ask_scout(interaction, lambda scout: scout.object(designation))
     view = object_view(obj.designation, designation)
     teams = await team_statuses(interaction, [obj.designation])
     embed = add_team_field(object_embed(obj), teams.get(obj.designation))
@@ -76,7 +77,12 @@ class ObjectCommands(commands.Cog):
     ) -> None:
         code, site_label = await ephemeris_site(interaction, obs_code)
         query = EphemerisQuery.build(
-            designation, start=start, stop=stop, step=step, obs_code=code, ranges=ranges
+            designation,
+            start=start,
+            stop=stop,
+            step=step,
+            obs_code=ephemeris_code(code),
+            ranges=ranges,
         )
         await run_ephemeris(interaction, query, site_label=site_label)
 
@@ -105,7 +111,7 @@ class ObjectCommands(commands.Cog):
         query = EphemerisQuery.build(
             designation,
             start=start,
-            obs_code=obs_code,
+            obs_code=ephemeris_code(obs_code),
             fov_diam=diameter,
             fov_ra=ra,
             fov_dec=dec,

@@ -23,7 +23,7 @@ from bot.render.listing import list_page as render_page
 from bot.render.safe import message_kwargs
 from bot.scout import Summary
 from cogs.followup import team_statuses
-from cogs.scout.answers import Interaction
+from cogs.scout.answers import Interaction, ask_scout
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +146,7 @@ class ListPageButton(
     async def pressed(self, interaction: Interaction) -> None:
         # Scout may be asked again (the list is cached about a minute) and may take longer
         # than the 3 s Discord gives for an answer: acknowledge first, then edit.
-        await interaction.response.defer()
-        summary = await interaction.client.scout_client.summary()
+        summary = await ask_scout(interaction, lambda scout: scout.summary(), thinking=False)
         embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
         embed = await with_team_statuses(interaction, embed)
         # An edit must say view=None to remove buttons of a list that shrank to one page.

@@ -26,7 +26,7 @@ from bot.render.tonight import page_candidates, page_count, tonight_embed
 from bot.scout import EphemerisQuery, validate_designation
 from bot.sky import Site, Tonight, TonightSort, plan_tonight, tonight_window
 from bot.store import StoredSite
-from cogs.scout.answers import Interaction, run_ephemeris
+from cogs.scout.answers import Interaction, ask_scout, run_ephemeris
 from cogs.scout.pager import with_team_statuses
 from cogs.site import server_site, site_autocomplete
 
@@ -93,9 +93,12 @@ async def resolve_site(interaction: Interaction, typed: str | None) -> StoredSit
     return stored
 
 
-async def tonight_for(interaction: Interaction, site: Site, options: TonightOptions) -> Tonight:
-    """The plan from the current summary; the numpy work runs off the event loop."""
-    summary = await interaction.client.scout_client.summary()
+async def tonight_for(
+    interaction: Interaction, site: Site, options: TonightOptions, *, thinking: bool
+) -> Tonight:
+    """Acknowledge (``ask_scout``), then the plan from the current summary; the numpy
+    work runs off the event loop."""
+    summary = await ask_scout(interaction, lambda scout: scout.summary(), thinking=thinking)
     return await asyncio.to_thread(
         plan_tonight,
         summary.objects,
@@ -235,8 +238,7 @@ class TonightPageButton(
 
     async def pressed(self, interaction: Interaction) -> None:
         stored = await resolve_site(interaction, self.options.site)
-        await interaction.response.defer()
-        tonight = await tonight_for(interaction, stored.site, self.options)
+        tonight = await tonight_for(interaction, stored.site, self.options, thinking=False)
         embed, view = tonight_page(tonight, self.options, owner_id=self.owner_id, index=self.page)
         embed = await with_team_statuses(interaction, embed)
         await interaction.edit_original_response(embed=embed, view=view)
@@ -314,8 +316,7 @@ class TonightCommand(commands.Cog):
             raise InvalidInput("Sort by priority, start, altitude, vmag or neo.") from None
         stored = await resolve_site(interaction, site)
         options = TonightOptions(stored.site.code, min_altitude, max_vmag, order)
-        await interaction.response.defer(thinking=True)
-        tonight = await tonight_for(interaction, stored.site, options)
+        tonight = await tonight_for(interaction, stored.site, options, thinking=True)
         embed, view = tonight_page(tonight, options, owner_id=interaction.user.id, index=0)
         embed = await with_team_statuses(interaction, embed)
         if view is None:

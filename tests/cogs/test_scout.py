@@ -238,7 +238,7 @@ class TestPager:
         await press_button(press, "Next ▶", DYNAMIC_ITEMS)
         # Acknowledged at once without a new message; Scout asked (its cache answers
         # within a minute); the page edited in place.
-        press.response.defer.assert_awaited_once_with()
+        press.response.defer.assert_awaited_once_with(thinking=False)
         scout.summary.assert_awaited_once_with()
         edit = press.edit_original_response.await_args.kwargs
         assert edit["embed"].footer.text.startswith("Page 2/5")

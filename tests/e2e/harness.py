@@ -240,6 +240,8 @@ def bot_environment(
         SCOUTBOT_SCOUT__TIMEOUT_SECONDS="3",
         SCOUTBOT_SCOUT__RETRY_BUDGET_SECONDS="1",
         SCOUTBOT_SCOUT__DEADLINE_SECONDS="5",  # a trickled answer ends here
+        # Each fault scenario meets Scout afresh; test_scout_down.py keeps the pause.
+        SCOUTBOT_SCOUT__DOWN_PAUSE_SECONDS="0",
         SCOUTBOT_MPC__TIMEOUT_SECONDS="3",
         SCOUTBOT_ALERTS__ENABLED="false",
         SCOUTBOT_LOGGING__LEVEL="INFO",

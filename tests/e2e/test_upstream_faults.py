@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 DEADLINE = 5.0  # scout.deadline_seconds; the per-read timeout is 3 s (harness default)
 # Discord and the bot take their share on top of Scout's deadline; a margin, not a pace.
 SLACK = 4.0
-UNAVAILABLE = "JPL Scout is not answering right now"
+UNAVAILABLE = "JPL Scout did not answer at"
 
 
 @pytest.fixture(scope="module")

@@ -340,7 +340,10 @@ async def test_a_failing_scout_is_unavailable_within_the_budget(
     with caplog.at_level(logging.WARNING), pytest.raises(ScoutUnavailable) as caught:
         await scout.summary()
 
-    assert str(caught.value) == "JPL Scout is not answering right now; try again in a few minutes."
+    assert str(caught.value).startswith("JPL Scout did not answer at ")
+    assert "(in 2 min)" in str(caught.value) and "<https://cneos.jpl.nasa.gov/scout/>" in str(
+        caught.value
+    )
     assert caught.value.detail == "HTTP 503"
     assert clock.monotonic() - started <= settings.retry_budget_seconds
     assert route.call_count == len(clock.slept) + 1 >= 3
