@@ -127,8 +127,8 @@ class EphemerisQuery:
         """
         now = (now or datetime.now(UTC)).astimezone(UTC)
         designation = validate_designation(designation)
-        start_time = _time_or_now(start, "start")
-        stop_time = None if stop is None else _time_or_now(stop, "stop")
+        start_time = _time_or_now(start, "start", now)
+        stop_time = None if stop is None else _time_or_now(stop, "stop", now)
         if stop is not None and stop_time is None:
             raise InvalidInput("The stop time must be a date and time (UTC), not `now`.")
         for what, moment in (("start", start_time), ("stop", stop_time)):
@@ -313,12 +313,12 @@ def _record_count(start: datetime, stop: datetime | None, step_seconds: int) -> 
     return span // step_seconds + 1
 
 
-def _time_or_now(value: str | datetime | None, what: str) -> datetime | None:
+def _time_or_now(value: str | datetime | None, what: str, now: datetime) -> datetime | None:
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if value is None or value.strip().lower() in ("", "now"):
         return None
-    return parse_time(value, what=f"{what} time")
+    return parse_time(value, what=f"{what} time", now=now)
 
 
 def _scout_time(moment: datetime) -> str:

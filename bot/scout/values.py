@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.errors import InvalidInput
 from bot.scout.models import PLOT_KINDS
@@ -85,13 +85,17 @@ def validate_orbit_count(count: int) -> int:
     return count
 
 
-def parse_time(text: str, *, what: str = "time") -> datetime:
-    """A UTC time in one of the document's formats (YYYY-MM-DD[ hh:mm:ss])."""
+def parse_time(text: str, *, what: str = "time", now: datetime | None = None) -> datetime:
+    """A UTC time in one of the document's formats (YYYY-MM-DD[ hh:mm:ss]).
+
+    The refusal's example is tomorrow's, so that copying it gives a time Scout accepts
+    (within 30 days of ``now``) whenever the refusal is read.
+    """
     match = _TIME.fullmatch(text.strip())
     if match is None:
         raise InvalidInput(
             f"The {what} `{quoted(text)}` is not a time I can read: use `now`, YYYY-MM-DD "
-            "or YYYY-MM-DD hh:mm:ss (UTC), for example 2026-07-12 21:30:00."
+            f"or YYYY-MM-DD hh:mm:ss (UTC), for example {example_time(now)}."
         )
     parts = {key: int(value) for key, value in match.groupdict(default="0").items()}
     try:
@@ -100,6 +104,12 @@ def parse_time(text: str, *, what: str = "time") -> datetime:
         )
     except ValueError:
         raise InvalidInput(f"The {what} `{quoted(text)}` is not a real date and time.") from None
+
+
+def example_time(now: datetime | None = None) -> str:
+    """Tomorrow at the same full hour, in the document's format: ``2026-07-13 21:00:00``."""
+    tomorrow = (now or datetime.now(UTC)).astimezone(UTC) + timedelta(days=1)
+    return f"{tomorrow:%Y-%m-%d %H}:00:00"
 
 
 def parse_step(text: str) -> tuple[str, int]:

@@ -161,6 +161,17 @@ def test_ephemeris_rules_each_have_a_sentence(kwargs: dict[str, object], message
         EphemerisQuery.build("P10vY9r", now=NOW, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("now", [NOW, datetime(2031, 12, 31, 23, 59, 59, tzinfo=UTC)])
+def test_the_example_in_a_bad_time_refusal_works_when_copied(now: datetime) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        EphemerisQuery.build("P10vY9r", start="tomorrow 9pm", now=now)
+    example = str(refused.value).rsplit("for example ", 1)[1].rstrip(".")
+
+    query = EphemerisQuery.build("P10vY9r", start=example, now=now)
+
+    assert query.start is not None and timedelta(0) < query.start - now <= timedelta(days=1)
+
+
 def test_ephemeris_with_everything_sends_documented_formats() -> None:
     query = EphemerisQuery.build(
         "P10vY9r",
