@@ -166,6 +166,8 @@ class ScoutBot(commands.Bot):
             await super().close()
             await end_background_loops(SHUTDOWN_GRACE_SECONDS)
         finally:
+            # A command cut short may have left a Scout fetch its caller no longer awaits.
+            await self.scout_client.aclose()
             await self.http_client.aclose()
             if self.store is not None:
                 await self.store.close()

@@ -38,6 +38,7 @@ from bot.scout.errors import (
     ScoutRequestRefused,
     ScoutUnavailable,
 )
+from bot.scout.flights import SharedFetches
 from bot.scout.models import (
     Ephemeris,
     ObjectFileList,
@@ -90,7 +91,7 @@ class ScoutClient:
         self._clock = clock
         self._rng = rng or random.Random()
         self._cache = ScoutCache(settings.cache_max_entries, clock=clock)
-        self._in_flight: dict[tuple[Lane, Hashable], asyncio.Task[Any]] = {}
+        self._fetches = SharedFetches("scout")
         self._lanes = _lane_semaphores(settings.max_in_flight)
         self._last_summary: Summary | None = None
         # Marked down after a command gave up on Scout: commands answered at once, not in 40 s.
@@ -181,33 +182,22 @@ class ScoutClient:
         use_cache: bool = True,
         lane: Lane = Lane.INTERACTIVE,
     ) -> T:
-        """The cached answer, the answer already being fetched, or a new fetch (single flight).
-
-        The shared fetch runs as its own task, shielded: a caller that gives up (a Discord
-        interaction that times out) does not cancel it for the others. A command may share
-        the watcher's fetch; the watcher never joins a command's, which may be queued.
-        """
+        """The cached answer, the answer already being fetched, or a new fetch (single flight,
+        see ``bot.scout.flights``). A command may share the watcher's fetch; the watcher
+        never joins a command's, which may be queued."""
         cached = self._cache.get(key) if use_cache else None
         if cached is not None:
             return cast(T, cached)
         if lane is Lane.INTERACTIVE and (down := self.outage.error()) is not None:
             raise down  # the watcher's lane keeps polling: its answer ends the outage
         joinable = (Lane.BACKGROUND,) if lane is Lane.BACKGROUND else (Lane.BACKGROUND, lane)
-        task = next(
-            (self._in_flight[(kind, key)] for kind in joinable if (kind, key) in self._in_flight),
-            None,
+        return await self._fetches.share(
+            (lane, key), load, join_any_of=[(kind, key) for kind in joinable]
         )
-        if task is None:
-            task = asyncio.create_task(cast(Any, load()))
-            self._in_flight[(lane, key)] = task
-            task.add_done_callback(lambda done: self._finished((lane, key), done))
-        return cast(T, await asyncio.shield(task))
 
-    def _finished(self, key: tuple[Lane, Hashable], task: asyncio.Task[Any]) -> None:
-        if self._in_flight.get(key) is task:
-            del self._in_flight[key]
-        if not task.cancelled():
-            task.exception()  # retrieved here so an unawaited failure is never reported
+    async def aclose(self) -> None:
+        """End the fetches under way, before the HTTP client they use is closed."""
+        await self._fetches.cancel_all()
 
     async def _load_summary(self, lane: Lane) -> Summary:
         summary, size = await self._get({}, parse.parse_summary, lane=lane)

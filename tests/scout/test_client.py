@@ -424,6 +424,79 @@ async def test_a_caller_that_gives_up_does_not_cancel_the_others(
         await impatient
 
 
+def _tasks_left() -> set[asyncio.Task[Any]]:
+    return asyncio.all_tasks() - {asyncio.current_task()}
+
+
+async def _until(condition: Any) -> None:
+    for _ in range(50):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("never happened")
+
+
+async def test_a_poll_cancelled_during_its_retry_backoff_ends_there(
+    mock: Any, scout: ScoutClient, clock: FakeClock
+) -> None:
+    # The watcher's poll is cancelled when the bot stops. Its fetch must end with it, not
+    # go on retrying a failing Scout on its own after the bot has closed.
+    route = mock.get(BASE_URL).mock(side_effect=httpx.ConnectError("refused"))
+    clock.gate = asyncio.Event()  # the back-off lasts until the gate opens
+    poll = asyncio.create_task(scout.background().summary(fresh=True))
+    await _until(lambda: clock.slept)
+
+    poll.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await poll
+    clock.gate.set()  # a fetch still alive would wake from its back-off and retry now
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+    assert not _tasks_left()
+    assert route.call_count == 1
+
+
+async def test_a_caller_after_the_last_gave_up_starts_a_fetch_of_its_own(
+    mock: Any, scout: ScoutClient
+) -> None:
+    release = asyncio.Event()
+    asked: list[httpx.Request] = []
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        await release.wait()
+        return _json(SUMMARY)
+
+    mock.get(BASE_URL).mock(side_effect=slow)
+    impatient = asyncio.create_task(scout.summary())
+    await _until(lambda: len(asked) == 1)
+    impatient.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await impatient
+    later = asyncio.create_task(scout.summary())
+    await _until(lambda: len(asked) == 2)
+    release.set()
+
+    assert len((await later).objects) == 33
+
+
+async def test_closing_the_client_ends_the_fetches_under_way(
+    mock: Any, scout: ScoutClient, clock: FakeClock
+) -> None:
+    route = mock.get(BASE_URL).mock(side_effect=httpx.ConnectError("refused"))
+    clock.gate = asyncio.Event()
+    command = asyncio.create_task(scout.summary())
+    await _until(lambda: clock.slept)
+
+    await scout.aclose()
+
+    assert not _tasks_left() - {command}
+    with pytest.raises(asyncio.CancelledError):
+        await command
+    assert route.call_count == 1
+
+
 async def test_commands_use_all_but_the_watchers_slot_of_max_in_flight(
     http: httpx.AsyncClient, clock: FakeClock, mock: Any
 ) -> None:
