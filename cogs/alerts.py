@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.alerts.discord_sender import DiscordSender, missing_permissions
 from bot.alerts.followup_delivery import AlertFollowup
+from bot.alerts.precise import PreciseFigureAsker
 from bot.alerts.sites import SiteLines
 from bot.alerts.threads import missing_thread_permissions
 from bot.alerts.watcher import AlertWatcher
@@ -51,8 +52,10 @@ class Alerts(commands.Cog):
     def __init__(self, bot: ScoutBot, store: Store) -> None:
         self.bot = bot
         self.store = store
+        scout = bot.scout_client.background()
         self.watcher = AlertWatcher(
-            source=bot.scout_client.background(),
+            source=scout,
+            precise=PreciseFigureAsker(scout, store),
             store=store,
             sender=DiscordSender(
                 bot,

@@ -7,8 +7,10 @@ passes if the object was observable before *or* after it, as thresholds do; a re
 judged on the last record listed. Everything is computed locally from the events' summary
 records, once per site and window and poll, off the event loop: no request to Scout.
 
-Every alert of a subscription with a site carries that site's figures, computed from the
-event's own detection time, so a resend after a crash renders the same line.
+Every alert of a subscription with a site carries that site's figures: Scout's own, when
+the watcher asked for them before queueing the event (``precise``) and stored them with
+it; else the coarse ones, computed from the event's own detection time. Either way a
+resend after a crash renders the same line.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.neocp.events import NeocpEvent
+from bot.neocp.events import NeocpEvent, SitePrecise
 from bot.scout.models import ScoutObject
 from bot.sky import Site, Visibility, observable_within
 from bot.store import Delivery, Store, Subscription
@@ -50,12 +52,14 @@ class SiteKey:
 
 @dataclass(frozen=True)
 class SiteFigures:
-    """What an alert says about its subscription's site: its visibility, or None when the
-    object is not observable from there within the window."""
+    """What an alert says about its subscription's site: Scout's figures where the watcher
+    asked for them (``precise``), else the coarse ``visibility`` (None when the object is
+    not observable from there within the window)."""
 
     site: Site
     hours: float
     visibility: Visibility | None
+    precise: SitePrecise | None = None
 
 
 def site_key(subscription: Subscription) -> SiteKey | None:
@@ -143,12 +147,17 @@ class SiteLines:
         stored = await self._store.site(key.guild_id, key.code)
         if stored is None:
             return {}
-        return await asyncio.to_thread(_figures, delivery.events, stored.site, key.hours)
+        return await asyncio.to_thread(_figures, delivery.events, stored.site, key)
 
 
-def _figures(events: Sequence[NeocpEvent], site: Site, hours: float) -> dict[str, SiteFigures]:
+def _figures(events: Sequence[NeocpEvent], site: Site, key: SiteKey) -> dict[str, SiteFigures]:
     found: dict[str, SiteFigures] = {}
+    hours = key.hours
     for event in events:
+        precise = event.precise_for(key.guild_id, key.code)
+        if precise is not None:
+            found[event.designation] = SiteFigures(site, hours, None, precise)
+            continue
         judged = observable_within([event.object], site, event.detected_at, hours)
         seen = judged.visible[0][1] if judged.visible else None
         found[event.designation] = SiteFigures(site, hours, seen)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.alerts.delivery import AlertSender, Deliverer, DeliveryReport
+from bot.alerts.precise import PreciseFigureAsker
 from bot.alerts.sites import ObservabilityJudge
 from bot.config import AlertsSettings
 from bot.errors import CannotSave, UpstreamError
@@ -109,8 +110,10 @@ class AlertWatcher:
         clock: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
         metrics: Metrics | None = None,
+        precise: PreciseFigureAsker | None = None,  # without it, site lines stay coarse
     ) -> None:
         self._metrics = metrics or Metrics()
+        self._precise = precise
         self._source = source
         self._store = store
         self._settings = settings
@@ -323,7 +326,8 @@ class AlertWatcher:
         store's transaction, so that a filter may take its time). Channels sharing a filter
         share its verdict on the thresholds: a thousand default subscriptions cost one check
         an event. A subscription with a site and ``observable`` is also judged on the sky
-        over that site, computed once per site and window for the whole poll."""
+        over that site, computed once per site and window for the whole poll; the events
+        such subscriptions receive then get Scout's figures for their sites."""
         if not events:
             return []
         subscriptions = await self._store.active_subscriptions()
@@ -339,7 +343,9 @@ class AlertWatcher:
             )
             if number % 100 == 0:
                 await asyncio.sleep(0)  # let the bot answer commands meanwhile
-        return chosen
+        if self._precise is None:
+            return chosen
+        return await self._precise.attach(chosen, subscriptions, now=now)
 
     def _empty_list_confirmed(self, now: datetime) -> bool:
         if self._empty_since is None:

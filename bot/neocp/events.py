@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.scout.models import ScoutObject
+from bot.sky.topocentric import PreciseFigures
 
 
 class WatcherRecord(BaseModel):
@@ -54,6 +55,17 @@ class Change(WatcherRecord):
     after: float | None
 
 
+class SitePrecise(WatcherRecord):
+    """Scout's own figures for an event's object from one server's site, asked when the
+    event was found and stored with it, so that the alert (and a resend after a crash)
+    renders the same line. ``figures`` None: Scout's ephemeris has the object nowhere above
+    the site's limits in the dark of its coming night."""
+
+    guild_id: int
+    code: str
+    figures: PreciseFigures | None = None
+
+
 class NeocpEvent(WatcherRecord):
     kind: EventKind
     designation: str
@@ -64,10 +76,15 @@ class NeocpEvent(WatcherRecord):
     # For UPDATED the record the changes are measured from; None otherwise.
     previous: ScoutObject | None = None
     changes: tuple[Change, ...] = ()
+    # For subscriptions with a site: Scout's topocentric figures, per server and site.
+    precise: tuple[SitePrecise, ...] = ()
 
     @property
     def key(self) -> tuple[str, datetime]:
         return (self.designation, self.first_seen)
+
+    def precise_for(self, guild_id: int, code: str) -> SitePrecise | None:
+        return next((p for p in self.precise if (p.guild_id, p.code) == (guild_id, code)), None)
 
     def describe(self) -> str:
         """A one-line summary for logs."""

@@ -15,6 +15,7 @@ from bot.render.common import DATA_FOOTER, fmt_arcmin, fmt_mag, fmt_rate, shown
 from bot.render.sites import fmt_window, site_label
 from bot.scout.models import ScoutObject
 from bot.sky import FORMULA, Candidate, LeftOut, Site, Tonight, TonightSort, Visibility
+from bot.sky.topocentric import PreciseFigures
 
 PAGE_SIZE = 8
 TONIGHT_COLOUR = discord.Colour.dark_blue()
@@ -63,14 +64,35 @@ def visibility_phrase(seen: Visibility) -> str:
 
 
 def site_alert_line(site: Site, obj: ScoutObject, seen: Visibility) -> str:
-    """The line a site-filtered alert carries, as DESIGN.md gives it:
-    "From Mt. Lemmon (G96): up 02:10-05:40 UTC, highest 62° at 03:55, V 20.3, 1σ 3.2′ (field 60′)".
-    """
-    field = f" (field {fmt_arcmin(site.fov_arcmin)})" if site.fov_arcmin is not None else ""
+    """The coarse line of a site-filtered alert, marked so, in DESIGN.md's form:
+    "From Mt. Lemmon (G96), coarse: up 02:10-05:40 UTC, highest 62° at 03:55, V 20.3,
+    1σ 3.2′ (field 60′)"."""
     return (
-        f"From {site_label(site)}: {visibility_phrase(seen)}, V {fmt_mag(obj.vmag)}, "
-        f"1σ {fmt_arcmin(obj.unc)}{field}"
+        f"From {site_label(site)}, coarse: {visibility_phrase(seen)}, V {fmt_mag(obj.vmag)}, "
+        f"1σ {fmt_arcmin(obj.unc)}{_field(site)}"
     )
+
+
+def precise_alert_line(site: Site, figures: PreciseFigures) -> str:
+    """The line from Scout's own ephemeris for the site: "From Mt. Lemmon (G96): up
+    02:00-05:30 UTC, highest 62° at 04:00, V 20.3, 1σ 3.2′ (field 60′), Moon 105°"."""
+    moon = "" if figures.moon_distance is None else f", Moon {figures.moon_distance:.0f}°"
+    return (
+        f"From {site_label(site)}: up {hhmm(figures.start)}-{hhmm(figures.end)} UTC, "
+        f"highest {figures.best_altitude:.0f}° at {hhmm(figures.best_time)}, "
+        f"V {fmt_mag(figures.vmag)}, 1σ {fmt_arcmin(figures.sigma_arcmin)}{_field(site)}{moon}"
+    )
+
+
+def _field(site: Site) -> str:
+    return f" (field {fmt_arcmin(site.fov_arcmin)})" if site.fov_arcmin is not None else ""
+
+
+def _limits(site: Site) -> str:
+    limits = f"above {site.min_altitude:g}° with the Sun below {site.twilight.sun_altitude:g}°"
+    if site.limiting_vmag is not None:
+        limits += f", V ≤ {site.limiting_vmag:g}"
+    return limits
 
 
 def candidate_field(rank: int, candidate: Candidate, site: Site) -> tuple[str, str]:
@@ -139,28 +161,43 @@ def site_query_label(site: Site) -> str:
 
 
 def site_figures_line(figures: SiteFigures, obj: ScoutObject) -> str:
-    """The one line of a site-filtered subscription's alert: the DESIGN.md form when the
-    object is observable from the site within the window, else why it is not."""
-    if figures.visibility is not None:
-        return site_alert_line(figures.site, obj, figures.visibility)
+    """The one line of a site-filtered subscription's alert: Scout's figures for the site
+    where the watcher asked for them, else the coarse ones, marked so; or why the object
+    is not observable from there."""
     site = figures.site
-    limits = f"above {site.min_altitude:g}° with the Sun below {site.twilight.sun_altitude:g}°"
-    if site.limiting_vmag is not None:
-        limits += f", V ≤ {site.limiting_vmag:g}"
+    if figures.precise is not None:
+        if figures.precise.figures is not None:
+            return precise_alert_line(site, figures.precise.figures)
+        return (
+            f"From {site_label(site)}: never above {site.min_altitude:g}° with the Sun below "
+            f"{site.twilight.sun_altitude:g}° in its coming night, by Scout's ephemeris"
+        )
+    if figures.visibility is not None:
+        return site_alert_line(site, obj, figures.visibility)
     return (
-        f"From {site_label(site)}: not observable in the {figures.hours:g} h after this "
-        f"alert ({limits})"
+        f"From {site_label(site)}, coarse: not observable in the {figures.hours:g} h after "
+        f"this alert ({_limits(site)})"
     )
 
 
 def site_note(figures: SiteFigures | None) -> str:
-    """A digest line's note: " · G96: up 02:10-05:40, 62° at 03:55" (or "not observable")."""
+    """A digest line's note: " · G96: up 02:00-05:30, 62° at 04:00" from Scout's figures,
+    " · G96, coarse: up 02:10-05:40, 62° at 03:55" otherwise (or "not observable")."""
     if figures is None:
         return ""
+    code = figures.site.code
+    if figures.precise is not None:
+        up = figures.precise.figures
+        if up is None:
+            return f" · {code}: not up in the dark"
+        return (
+            f" · {code}: up {hhmm(up.start)}-{hhmm(up.end)}, "
+            f"{up.best_altitude:.0f}° at {hhmm(up.best_time)}"
+        )
     seen = figures.visibility
     if seen is None:
-        return f" · {figures.site.code}: not observable"
+        return f" · {code}, coarse: not observable"
     return (
-        f" · {figures.site.code}: up {hhmm(seen.start)}-{hhmm(seen.end)}, "
+        f" · {code}, coarse: up {hhmm(seen.start)}-{hhmm(seen.end)}, "
         f"{seen.best_altitude:.0f}° at {hhmm(seen.best_time)}"
     )

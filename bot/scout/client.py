@@ -170,7 +170,12 @@ class ScoutClient:
 
     async def ephemeris(self, query: EphemerisQuery) -> Ephemeris:
         """The ephemeris a validated query describes (build it with EphemerisQuery.build)."""
-        return await self._answer(_key(query.params()), lambda: self._load_ephemeris(query))
+        return await self._ephemeris(query, lane=Lane.INTERACTIVE)
+
+    async def _ephemeris(self, query: EphemerisQuery, *, lane: Lane) -> Ephemeris:
+        return await self._answer(
+            _key(query.params()), lambda: self._load_ephemeris(query, lane), lane=lane
+        )
 
     # --- loading and caching -------------------------------------------------------------
 
@@ -223,10 +228,10 @@ class ScoutClient:
         )
         return answer
 
-    async def _load_ephemeris(self, query: EphemerisQuery) -> Ephemeris:
+    async def _load_ephemeris(self, query: EphemerisQuery, lane: Lane) -> Ephemeris:
         params = query.params()
         ephemeris, size = await self._get(
-            params, parse.parse_ephemeris, designation=query.designation
+            params, parse.parse_ephemeris, designation=query.designation, lane=lane
         )
         # "now" moves on; an ephemeris for fixed times only changes when Scout re-runs.
         ttl = (
@@ -361,14 +366,18 @@ class ScoutClient:
 
 
 class BackgroundScout:
-    """The summary as the watcher asks for it: in the background lane, so that a poll
-    never queues behind slow commands, and commands never queue behind a slow poll."""
+    """Scout as the watcher asks it: in the background lane, so that a poll never queues
+    behind slow commands, and commands never queue behind a slow poll. Its ephemerides
+    (an alert's site figures) share the commands' cache."""
 
     def __init__(self, client: ScoutClient) -> None:
         self._client = client
 
     async def summary(self, *, fresh: bool = False) -> Summary:
         return await self._client._summary(fresh=fresh, lane=Lane.BACKGROUND)
+
+    async def ephemeris(self, query: EphemerisQuery) -> Ephemeris:
+        return await self._client._ephemeris(query, lane=Lane.BACKGROUND)
 
 
 def _lane_semaphores(max_in_flight: int) -> dict[Lane, asyncio.Semaphore]:

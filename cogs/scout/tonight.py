@@ -1,9 +1,10 @@
 """/scout tonight: what a site of the server can observe in its coming night, ranked.
 
 The ranking is computed locally from the Scout summary (no request beyond it). Each
-object on a page has a 🔭 button for Scout's own topocentric ephemeris from the site,
-the only place a request per object is made, and the ScoutClient's cache (tagged with
-the object's lastRun) answers a second press for the same object, site and Scout run.
+object on a page has a 🔭 button for Scout's own topocentric ephemeris from the site
+(``bot.sky.topocentric``, the question a site-filtered alert asks too), and the
+ScoutClient's cache (tagged with the object's lastRun) answers a second press, or a press
+after an alert, for the same object, site and Scout run.
 The pager and the object buttons hold their state in their custom_id.
 """
 
@@ -13,7 +14,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import discord
@@ -23,8 +24,9 @@ from discord.ext import commands
 from bot.client import AnsweringButton, send_ephemeral
 from bot.errors import InvalidInput
 from bot.render.tonight import page_candidates, page_count, tonight_embed
-from bot.scout import EphemerisQuery, validate_designation
-from bot.sky import Site, Tonight, TonightSort, plan_tonight, tonight_window
+from bot.scout import validate_designation
+from bot.sky import Site, Tonight, TonightSort, plan_tonight
+from bot.sky.topocentric import site_ephemeris_query
 from bot.store import StoredSite
 from cogs.scout.answers import Interaction, ask_scout, run_ephemeris
 from cogs.scout.pager import with_team_statuses
@@ -32,10 +34,6 @@ from cogs.site import server_site, site_autocomplete
 
 log = logging.getLogger(__name__)
 
-# Scout's ephemeris for a site's night: half-hourly, from the hour the night starts in, so
-# that every press during that hour asks the same question (and the cache answers).
-SITE_EPHEMERIS_STEP = "30m"
-SITE_EPHEMERIS_STEP_MINUTES = 30
 _EXPIRED = "This list's buttons are out of date; run /scout tonight again."
 _NO_SITE = (
     "This server has no default site. Name one with `site:`, or ask someone with Manage "
@@ -140,35 +138,6 @@ def add_pager(
                 owner_id, options, page, role, label=label, disabled=disabled, row=row
             )
         )
-
-
-def site_ephemeris_query(
-    designation: str, site: Site, now: datetime | None = None
-) -> EphemerisQuery:
-    """Scout's ephemeris from the site over its coming night (half-hourly)."""
-    now = now or datetime.now(UTC)
-    window = tonight_window(site, now)
-    if window is None:  # no dark night: the next twelve hours, so the answer says why
-        start, stop = now, now + timedelta(hours=12)
-    else:
-        start, stop = window.start, window.end
-    start = start.replace(minute=0, second=0, microsecond=0)
-    stop = _ceil_to_step(stop)
-    return EphemerisQuery.build(
-        designation,
-        start=start,
-        stop=stop,
-        step=SITE_EPHEMERIS_STEP,
-        obs_code=site.code,
-        now=now,
-    )
-
-
-def _ceil_to_step(when: datetime) -> datetime:
-    floored = when.replace(second=0, microsecond=0) - timedelta(
-        minutes=when.minute % SITE_EPHEMERIS_STEP_MINUTES
-    )
-    return floored if floored == when else floored + timedelta(minutes=SITE_EPHEMERIS_STEP_MINUTES)
 
 
 # --- buttons ------------------------------------------------------------------------------

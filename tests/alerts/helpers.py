@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.alerts.delivery import ChannelUnavailable, DeliveryError
-from bot.store import Delivery
+from bot.neocp import AlertFilter
+from bot.store import Delivery, NewSubscription, Store
 
 
 @dataclass
@@ -70,3 +72,18 @@ class FakeSender:
 
     def messages_to(self, channel_id: int) -> list[Posted]:
         return [m for m in self.messages if m.channel_id == channel_id]
+
+
+async def subscribe(store: Store, guild_id: int, channel_id: int, **filters: Any) -> int:
+    """A subscription with these filter fields; as many per server as a test wants."""
+    saved, _ = await store.save_subscription(
+        NewSubscription(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            filter=AlertFilter.model_validate(filters),
+            mention_role_id=None,
+            created_by=5,
+        ),
+        max_per_guild=None,  # some tests fan out to more channels than one server may have
+    )
+    return saved.id

@@ -14,13 +14,12 @@ from bot.alerts.sites import SiteLines
 from bot.alerts.watcher import AlertWatcher
 from bot.config import AlertsSettings
 from bot.guilds import GuildPolicy
-from bot.neocp import AlertFilter
 from bot.render.digest import delivery_embed
 from bot.render.tonight import site_figures_line
 from bot.scout.models import ScoutObject
 from bot.sky import tonight_window
-from bot.store import NewSubscription, Store
-from tests.alerts.helpers import FakeSender
+from bot.store import Store
+from tests.alerts.helpers import FakeSender, subscribe
 from tests.builders import summary_of
 from tests.fakes import T0, FakeClock, FakeScout
 from tests.sky.helpers import meridian_ra, placed, site
@@ -73,16 +72,7 @@ class Rig:
         )
 
     async def subscribe(self, channel_id: int, **filters: Any) -> None:
-        await self.store.save_subscription(
-            NewSubscription(
-                guild_id=GUILD,
-                channel_id=channel_id,
-                filter=AlertFilter.model_validate(filters),
-                mention_role_id=None,
-                created_by=5,
-            ),
-            max_per_guild=None,  # the benchmark-sized test fans out to 100 channels
-        )
+        await subscribe(self.store, GUILD, channel_id, **filters)
 
     async def poll(self, *objects: ScoutObject) -> None:
         self.scout.then(summary_of(objects))
@@ -189,7 +179,7 @@ async def test_every_alert_of_a_subscription_with_a_site_carries_its_line(rig: R
     line = site_figures_line(figures, event.object)
     seen = figures.visibility
     assert line == (
-        f"From Mt. Lemmon (G96): up {seen.start:%H:%M}-{seen.end:%H:%M} UTC, "
+        f"From Mt. Lemmon (G96), coarse: up {seen.start:%H:%M}-{seen.end:%H:%M} UTC, "
         f"highest {seen.best_altitude:.0f}° at {seen.best_time:%H:%M}, V 20.3, "
         "1σ 3.2′ (field 60′)"
     )
@@ -206,7 +196,7 @@ async def test_an_alert_about_an_object_the_site_cannot_reach_says_so(rig: Rig) 
     figures = (await SiteLines(rig.store).figures(delivery))["P21low4"]
     assert figures.visibility is None
     assert site_figures_line(figures, delivery.events[0].object) == (
-        "From Mt. Lemmon (G96): not observable in the 24 h after this alert "
+        "From Mt. Lemmon (G96), coarse: not observable in the 24 h after this alert "
         "(above 25° with the Sun below -12°, V ≤ 21.5)"
     )
 

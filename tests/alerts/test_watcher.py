@@ -13,11 +13,11 @@ from bot.alerts.delivery import MAX_DELIVERY_AGE, ChannelUnavailable, DeliveryFa
 from bot.alerts.watcher import EMPTY_LIST_CONFIRMATION, AlertWatcher
 from bot.config import AlertsSettings
 from bot.guilds import GuildPolicy
-from bot.neocp import AlertFilter, EventSelection
+from bot.neocp import EventSelection
 from bot.scout.errors import ScoutBadResponse, ScoutUnavailable
 from bot.scout.models import Summary
-from bot.store import DeliveryState, NewSubscription, Store, SubscriptionState
-from tests.alerts.helpers import FakeSender
+from bot.store import DeliveryState, Store, SubscriptionState
+from tests.alerts.helpers import FakeSender, subscribe
 from tests.builders import scout_object, summary_of
 from tests.fakes import FakeClock, FakeScout
 
@@ -71,17 +71,7 @@ class Bot:
 
     async def subscribe(self, channel_id: int, guild_id: int = GUILD, **filters: Any) -> int:
         assert self.store is not None
-        saved, _ = await self.store.save_subscription(
-            NewSubscription(
-                guild_id=guild_id,
-                channel_id=channel_id,
-                filter=AlertFilter.model_validate(filters),
-                mention_role_id=None,
-                created_by=5,
-            ),
-            max_per_guild=None,  # some tests fan out to more channels than one server may have
-        )
-        return saved.id
+        return await subscribe(self.store, guild_id, channel_id, **filters)
 
 
 @pytest.fixture

@@ -266,6 +266,9 @@ class FakeScout(_FakeService):
             "orbits"
         ]
         self._ephemeris = json.loads((scout / "ephemeris_6J12821.json").read_text())
+        # Per designation, what its ephemeris from a site says ("el", "vmag", "moon" in
+        # the median; "sigma-pos", "sun-flag" beside it), on top of the recorded answer.
+        self.topocentric: dict[str, dict[str, str | None]] = {}
 
     # ------------------------------------------------------------------ the NEOCP list
 
@@ -397,14 +400,23 @@ class FakeScout(_FakeService):
             entry = copy.deepcopy(template[index % len(template)])
             entry["time"] = moment.strftime("%Y-%m-%d %H:%M:%S")
             if query.get("obs-code", "500") != "500":
-                entry["sun-flag"] = None
-                entry["el"] = "42"
+                self._from_the_site(entry, record["objectName"])
             if "fov-diam" in query:
                 # The seed document is cut where it describes this block: an assumed shape.
                 entry["fov"] = {"count": "875", "prob": "87.5"}
             answer["eph"].append(entry)
         answer["count"] = len(times)
         return web.json_response(answer)
+
+    def _from_the_site(self, entry: dict[str, Any], designation: str) -> None:
+        """A topocentric record: night, 42° up, unless ``topocentric`` says otherwise."""
+        entry["sun-flag"] = None
+        entry["median"]["el"] = "42"
+        for key, value in self.topocentric.get(designation, {}).items():
+            if key in ("sun-flag", "sigma-pos"):
+                entry[key] = value
+            else:
+                entry["median"][key] = value
 
     def _error_400(self, message: str) -> web.Response:
         body = {

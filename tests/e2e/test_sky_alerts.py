@@ -1,7 +1,9 @@
 """A site-filtered subscription through Discord: /site add G96, /alerts subscribe with
 site and observable, and a fake Scout whose objects are placed on the sky on purpose
 (relative to this test's own 'now'): new, updated and removed events reach the
-site-filtered channel only for the object Mt. Lemmon can observe, each with the site's line."""
+site-filtered channel only for the object Mt. Lemmon can observe, each with the site's line:
+Scout's own figures from G96 (one ephemeris request for the object and site), coarse for
+the removal (Scout no longer has the object)."""
 
 from __future__ import annotations
 
@@ -72,6 +74,15 @@ def posts_about(discord: FakeDiscord, channel_id: int, designation: str) -> list
     return [m for m in discord.channel_messages(channel_id) if designation in m.text]
 
 
+def site_questions(scout: FakeScout, since: int = 0) -> list[tuple[str, str]]:
+    """The ephemeris requests sent to the fake Scout: (object, observatory code)."""
+    return [
+        (r.query["tdes"], r.query.get("obs-code", "500"))
+        for r in scout.since(since)
+        if r.mode == "ephemeris"
+    ]
+
+
 def place(scout: FakeScout) -> None:
     """UP on Mt. Lemmon's meridian in the middle of its coming night; LOW at Dec -80."""
     from bot.sky import tonight_window
@@ -83,6 +94,8 @@ def place(scout: FakeScout) -> None:
     hours, minutes = divmod(round(ra / 15 * 60) % 1440, 60)
     common = {"ra": f"{hours:02d}:{minutes:02d}", "tEphem": now.strftime("%Y-%m-%d %H:%M")}
     scout.add(UP, dec="+30", Vmag="20.3", unc="3.2", neoScore=95, **common)
+    # What Scout's own ephemeris from G96 says of it, unlike the summary's coarse figures.
+    scout.topocentric[UP] = {"el": "71", "vmag": "20.1", "sigma-pos": "2.5", "moon": "88"}
     scout.add(LOW, dec="-80", Vmag="19.0", neoScore=95, **common)
 
 
@@ -113,6 +126,7 @@ async def test_a_site_and_two_subscriptions(
 async def test_a_new_object_reaches_the_site_channel_only_if_observable(
     fake_discord: FakeDiscord, fake_scout: FakeScout
 ) -> None:
+    before = fake_scout.count()
     place(fake_scout)
     await fake_discord.wait_for(
         lambda: (
@@ -124,8 +138,10 @@ async def test_a_new_object_reaches_the_site_channel_only_if_observable(
     await full_polls(fake_scout)
     [alert] = posts_about(fake_discord, ALERTS, UP)
     assert posts_about(fake_discord, ALERTS, LOW) == []
-    assert "From Mt. Lemmon (G96): up " in alert.text
-    assert "V 20.3, 1σ 3.2′ (field 60′)" in alert.text
+    # Scout's own figures from the site, asked once for the object and site only.
+    assert "From Mt. Lemmon (G96): up " in alert.text and "highest 71° at " in alert.text
+    assert "V 20.1, 1σ 2.5′ (field 60′), Moon 88°" in alert.text
+    assert site_questions(fake_scout, before) == [(UP, "G96")]
 
 
 async def test_an_update_and_the_removals(fake_discord: FakeDiscord, fake_scout: FakeScout) -> None:
@@ -149,3 +165,9 @@ async def test_an_update_and_the_removals(fake_discord: FakeDiscord, fake_scout:
     )
     await full_polls(fake_scout)
     assert posts_about(fake_discord, ALERTS, LOW) == []
+    update, removal = posts_about(fake_discord, ALERTS, UP)[1:]
+    assert "V 20.1, 1σ 2.5′ (field 60′), Moon 88°" in update.text
+    assert "From Mt. Lemmon (G96), coarse: " in removal.text
+    # The update's Scout run may be a new one: at most one more question, none for LOW.
+    assert set(site_questions(fake_scout)) == {(UP, "G96")}
+    assert len(site_questions(fake_scout)) <= 2

@@ -19,7 +19,7 @@ import respx
 
 from bot.config import ScoutSettings
 from bot.health import SCOUT, UpstreamHealth
-from bot.scout import ScoutClient, ScoutUnavailable
+from bot.scout import EphemerisQuery, ScoutClient, ScoutUnavailable
 from tests.fakes import FakeClock
 from tests.recorded import object_sample, payload
 from tests.scout.conftest import BASE_URL
@@ -133,27 +133,38 @@ async def test_the_watchers_poll_is_not_queued_behind_slow_commands(
     await asyncio.gather(*commands, return_exceptions=True)
 
 
-async def test_commands_are_not_queued_behind_a_slow_poll(
-    mock: Any, http: httpx.AsyncClient, clock: FakeClock, health: UpstreamHealth
+@pytest.mark.parametrize("watchers_request", ["poll", "site figures"])
+async def test_commands_are_not_queued_behind_the_watchers_slow_requests(
+    mock: Any,
+    http: httpx.AsyncClient,
+    clock: FakeClock,
+    health: UpstreamHealth,
+    watchers_request: str,
 ) -> None:
+    """The watcher's polls and its alerts' site figures take its own lane."""
     scout = client(http, clock, health, max_in_flight=2, deadline_seconds=GIVE_UP_SECONDS)
     stuck = asyncio.Event()
 
     async def answer(request: httpx.Request) -> httpx.Response:
-        if "tdes" not in request.url.params:
-            await stuck.wait()  # the summary hangs
+        if request.url.params.get("tdes") in (None, "P21abcd"):
+            await stuck.wait()  # the watcher's request hangs
             return httpx.Response(503)
         return httpx.Response(200, json=ZTF10DD)
 
     mock.get(BASE_URL).mock(side_effect=answer)
-    poll = asyncio.create_task(scout.background().summary(fresh=True))
+    watcher = scout.background()
+    if watchers_request == "poll":
+        slow = asyncio.create_task(watcher.summary(fresh=True))
+    else:
+        query = EphemerisQuery.build("P21abcd", obs_code="G96")
+        slow = asyncio.create_task(watcher.ephemeris(query))
     await asyncio.sleep(0.05)
 
     obj = await asyncio.wait_for(scout.object("ZTF10DD"), 2.0)
 
     assert obj.designation == "ZTF10DD"
     stuck.set()
-    await asyncio.gather(poll, return_exceptions=True)
+    await asyncio.gather(slow, return_exceptions=True)
 
 
 async def test_a_poll_does_not_join_a_commands_fetch_but_a_command_joins_a_polls(
