@@ -1,4 +1,4 @@
-"""``/scout ephemeris`` and ``/scout fov``: a monospace table, a CSV of everything, FoV odds."""
+"""``/scout ephemeris``: a monospace table within an embed's width, a CSV of everything."""
 
 from __future__ import annotations
 
@@ -15,19 +15,15 @@ from bot.render import safe
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_DESCRIPTION_LIMIT,
-    EMBED_FIELD_VALUE_LIMIT,
     EMBED_TITLE_LIMIT,
     NA,
-    absolute_time,
-    fmt_number,
     object_colour,
     scout_url,
     shown,
     truncate,
 )
 from bot.render.reply import Attachment, Reply, safe_filename
-from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
-from bot.scout.validation import FieldOfViewRequest
+from bot.scout.models import Ephemeris, EphemerisRecord
 from bot.sky.observatories import catalogue as observatory_catalogue
 
 GEOCENTRIC: Final = "500"
@@ -282,106 +278,3 @@ def _table_notes(eph: Ephemeris, *, topocentric: bool) -> str:
     if topocentric:
         notes += f"\nAlt in degrees; S the Sun: {_SUN_LEGEND}"
     return notes
-
-
-# --- field of view ------------------------------------------------------------------------
-
-
-def fov_reply(eph: Ephemeris, pointing: FieldOfViewRequest, *, obs_code: str = GEOCENTRIC) -> Reply:
-    """The odds that the object is in the field (and bright enough), and what they rest on."""
-    designation = eph.object.designation
-    record = eph.records[0] if eph.records else None
-    fov = _fov_of(eph, record)
-    embed = discord.Embed(
-        title=truncate(f"Is {shown(designation)} in the field?", EMBED_TITLE_LIMIT),
-        url=scout_url(designation),
-        colour=object_colour(eph.object),
-        description=_odds_sentence(eph, fov, pointing, record),
-    )
-    embed.add_field(name="Pointing", value=_pointing(pointing, obs_code, record), inline=True)
-    if record is not None:
-        embed.add_field(name="Object (median)", value=_median_position(record), inline=True)
-    if fov is not None and fov.raw:
-        embed.add_field(name="Scout's field answer", value=_raw_values(fov), inline=False)
-    embed.set_footer(text=f"Times UTC · {DATA_FOOTER}")
-    attachment = Attachment(
-        safe_filename(f"{designation}_fov_{obs_code}.csv"),
-        ephemeris_csv(eph),
-        "The ephemeris the odds rest on, every column",
-    )
-    return Reply(embeds=[embed], attachments=[attachment])
-
-
-def _fov_of(eph: Ephemeris, record: EphemerisRecord | None) -> FieldOfView | None:
-    if record is not None and record.fov is not None:
-        return record.fov
-    return eph.fov
-
-
-def _odds_sentence(
-    eph: Ephemeris,
-    fov: FieldOfView | None,
-    pointing: FieldOfViewRequest,
-    record: EphemerisRecord | None,
-) -> str:
-    designation = shown(eph.object.designation)
-    when = "" if record is None else f" at {absolute_time(record.time)}"
-    brighter = "" if pointing.vmag is None else f" and brighter than V {pointing.vmag:g}"
-    field = f"the {pointing.diameter_arcmin:g}′ field"
-    if fov is None:
-        return f"Scout gave no field-of-view answer for {designation}{when}."
-    total = eph.orbit_count
-    probability = fov.probability
-    if probability is None and fov.count is not None and total:
-        probability = fov.count / total  # Scout counted the orbits in the field
-    if probability is not None:
-        count = fov.count
-        of = ""
-        if count is not None and total:
-            of = f" ({count:.0f} of {total} sampled orbits)"
-        return (
-            f"**{_percent(probability)}** chance that {designation} is in {field}{brighter}"
-            f"{when}{of}."
-        )
-    if fov.count is not None:
-        of = f" of {total}" if total else ""
-        return (
-            f"**{fov.count:.0f}**{of} sampled orbits put {designation} in {field}{brighter}{when}."
-        )
-    return f"Scout's answer for {field}{when} is below; it states no odds the bot can read."
-
-
-def _percent(probability: float) -> str:
-    percent = probability * 100
-    if 0 < percent < 0.1:
-        return "< 0.1 %"
-    return f"{percent:.1f} %" if percent < 10 else f"{percent:.0f} %"
-
-
-def _pointing(pointing: FieldOfViewRequest, obs_code: str, record: EphemerisRecord | None) -> str:
-    if pointing.ra_deg is not None and pointing.dec_deg is not None:
-        centre = f"{ra_hms(pointing.ra_deg)} {dec_dms(pointing.dec_deg)}"
-    else:
-        centre = "the median position"
-    lines = [
-        f"centre {centre}",
-        f"diameter {pointing.diameter_arcmin:g}′",
-        f"limit V {pointing.vmag:g}" if pointing.vmag is not None else "no magnitude limit",
-        f"from {site_name(obs_code)}",
-    ]
-    if record is not None:
-        lines.append(f"at {record.time:%Y-%m-%d %H:%M:%S} UTC")
-    return "\n".join(lines)
-
-
-def _median_position(record: EphemerisRecord) -> str:
-    return (
-        f"{ra_hms(record.ra)} {dec_dms(record.dec)}\n"
-        f"V {fmt_number(record.vmag, 3)} · {fmt_number(record.median.get('rate'), 3)}″/min\n"
-        f"1-σ {fmt_number(record.sigma_pos, 3)}′"
-    )
-
-
-def _raw_values(fov: FieldOfView) -> str:
-    text = "\n".join(f"{safe.text(key)}: {safe.text(value)}" for key, value in fov.raw.items())
-    return truncate(text, EMBED_FIELD_VALUE_LIMIT) or NA

@@ -13,7 +13,8 @@ from typing import TypeVar
 import discord
 
 from bot.client import ScoutBot
-from bot.render.ephemeris import ephemeris_reply, fov_reply
+from bot.render.ephemeris import ephemeris_reply
+from bot.render.fov import fov_reply
 from bot.render.observations import observations_reply
 from bot.render.orbits import orbits_reply
 from bot.render.plots import plots_replies
@@ -60,10 +61,13 @@ async def run_ephemeris(
     await send_replies(interaction, [reply])
 
 
-async def run_fov(interaction: Interaction, query: EphemerisQuery) -> None:
+async def run_fov(
+    interaction: Interaction, query: EphemerisQuery, *, site_label: str | None = None
+) -> None:
     assert query.fov is not None, "run_fov needs a query with a field of view"
     eph = await ask_scout(interaction, lambda scout: scout.ephemeris(query))
-    await send_replies(interaction, [fov_reply(eph, query.fov, obs_code=query.obs_code)])
+    reply = fov_reply(eph, query.fov, obs_code=query.obs_code, site_label=site_label)
+    await send_replies(interaction, [reply])
 
 
 async def run_plots(interaction: Interaction, designation: str, kinds: frozenset[str]) -> None:

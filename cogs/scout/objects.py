@@ -116,6 +116,9 @@ class ObjectCommands(commands.Cog):
             fov_ra=ra,
             fov_dec=dec,
             fov_vmag=vmag,
+            # Every sampled orbit's position at that time, in the same request: the
+            # answer sizes the field that would reach 90 % from them (bot.sky.field).
+            orbits=True,
         )
         await run_fov(interaction, query)
 

@@ -1,4 +1,4 @@
-"""/scout ephemeris and /scout fov: the table fits Discord, the CSV holds everything."""
+"""/scout ephemeris: the table fits Discord, the CSV holds everything."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from bot.render.ephemeris import (
     ephemeris_csv,
     ephemeris_reply,
     ephemeris_table,
-    fov_reply,
     ra_hms,
 )
 from bot.render.reply import embed_problems
 from bot.scout.models import Ephemeris, EphemerisRecord, FieldOfView
-from bot.scout.validation import FieldOfViewRequest
 from tests.builders import make_ephemeris, make_object
 from tests.recorded import ephemeris
 
@@ -171,50 +169,3 @@ class TestReply:
         reply = ephemeris_reply(eph)
         reply.check_limits()
         assert len(reply.attachments[0].filename) <= 100
-
-
-class TestFieldOfView:
-    def _eph(self, fov: dict[str, object] | None) -> Ephemeris:
-        record = EphemerisRecord(
-            time=datetime(2026, 9, 3, 2, 0, tzinfo=UTC),
-            sigma_pos=3.2,
-            median={"ra": 312.8884703, "dec": -7.7013694, "vmag": 21.3, "rate": 9.4},
-            fov=None if fov is None else FieldOfView.from_payload(fov),
-        )
-        return Ephemeris(
-            object=make_object(objectName="6J12821"), orbit_count=1000, records=[record]
-        )
-
-    def test_the_odds_and_the_pointing_they_rest_on(self) -> None:
-        pointing = FieldOfViewRequest(diameter_arcmin=5, ra_deg=312.9, dec_deg=-7.7, vmag=22.0)
-        reply = fov_reply(self._eph({"count": "370"}), pointing, obs_code="F51")
-        reply.check_limits()
-        (embed,) = reply.embeds
-        assert embed.description is not None
-        assert "**37 %**" in embed.description
-        assert "brighter than V 22" in embed.description
-        assert "370 of 1000" in embed.description
-        fields = {field.name: field.value for field in embed.fields}
-        assert "20 51 36.0 -07 42 00" in fields["Pointing"]
-        assert "from Pan-STARRS 1, Haleakala (F51)" in fields["Pointing"]
-        assert "20 51 33.2" in fields["Object (median)"]
-        assert "count: 370" in fields["Scout's field answer"]
-        (attachment,) = reply.attachments
-        assert attachment.filename == "6J12821_fov_F51.csv"
-        header, row = _rows(attachment.data)
-        assert dict(zip(header, row, strict=True))["fov_count"] == "370"
-
-    def test_a_field_centred_on_the_object_says_so(self) -> None:
-        reply = fov_reply(self._eph({"prob": "0.9"}), FieldOfViewRequest(diameter_arcmin=10))
-        fields = {field.name: field.value for field in reply.embeds[0].fields}
-        assert "centre the median position" in fields["Pointing"]
-        assert "**90 %**" in (reply.embeds[0].description or "")
-
-    def test_without_a_field_answer_it_says_scout_gave_none(self) -> None:
-        reply = fov_reply(self._eph(None), FieldOfViewRequest(diameter_arcmin=10))
-        assert "gave no field-of-view answer" in (reply.embeds[0].description or "")
-
-    def test_odds_it_cannot_read_are_shown_raw_not_guessed(self) -> None:
-        reply = fov_reply(self._eph({"note": "odd"}), FieldOfViewRequest(diameter_arcmin=10))
-        assert "states no odds" in (reply.embeds[0].description or "")
-        assert "note: odd" in reply.embeds[0].fields[-1].value
