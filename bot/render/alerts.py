@@ -39,7 +39,6 @@ from bot.render.common import (
     fmt_uncertainty,
     object_colour,
     object_links,
-    relative_time,
     removal_links,
     scout_url,
     shown,
@@ -220,10 +219,11 @@ def _subscription_lines(subscription: Subscription) -> list[str]:
     lines = [f"<#{subscription.channel_id}>: {subscription.filter.describe()}"]
     if subscription.mention_role_id is not None:
         lines.append(f"mentions <@&{subscription.mention_role_id}>")
-    lines.append(f"last alert: {relative_time(subscription.last_delivery_at)}")
+    last = subscription.last_delivery_at
+    lines.append(f"last alert: {'none yet' if last is None else utc_and_relative(last)}")
     if subscription.last_failure is not None:
         lines.append(
-            f"last failure {relative_time(subscription.last_failure_at)}: "
+            f"last failure {utc_and_relative(subscription.last_failure_at)}: "
             f"{safe.text(subscription.last_failure)}"
         )
     if subscription.state is SubscriptionState.DISABLED:
@@ -287,7 +287,9 @@ def status_embed(
     )
     embed.description = _watcher_state(status, running=running, now=now)
     embed.add_field(name="Last poll", value=_last_poll(status), inline=False)
-    embed.add_field(name="Next poll", value=relative_time(status.next_poll_at) if running else NA)
+    # Full width: "2026-07-12 23:37 UTC (in 2 minutes)" does not fit a third of an embed.
+    next_poll = utc_and_relative(status.next_poll_at) if running else NA
+    embed.add_field(name="Next poll", value=next_poll, inline=False)
     tracked = NA if status.objects_tracked is None else str(status.objects_tracked)
     embed.add_field(name="Objects tracked", value=tracked)
     embed.add_field(
@@ -313,7 +315,7 @@ def _watcher_state(status: WatcherStatus, *, running: bool, now: datetime) -> st
         return "🔴 The watcher is not running; the bot's operator should check its log."
     if status.poll_overdue(now):
         return (
-            f"🟠 A poll has been running since {relative_time(status.poll_started_at)}, "
+            f"🟠 A poll has been running since {utc_and_relative(status.poll_started_at)}, "
             f"longer than the {status.poll_interval_seconds:.0f} s between polls: "
             "JPL Scout is slow to answer. Alerts are late until it ends."
         )
@@ -325,7 +327,9 @@ def _last_poll(status: WatcherStatus) -> str:
         return "not yet"
     mark = "✅" if status.last_poll_ok else "⚠️"
     note = f": {safe.text(status.last_poll_note)}" if status.last_poll_note else ""
-    return truncate(f"{mark} {relative_time(status.last_poll_at)}{note}", EMBED_FIELD_VALUE_LIMIT)
+    return truncate(
+        f"{mark} {utc_and_relative(status.last_poll_at)}{note}", EMBED_FIELD_VALUE_LIMIT
+    )
 
 
 def _last_error(status: WatcherStatus, scout: ServiceHealth) -> str:
@@ -335,9 +339,10 @@ def _last_error(status: WatcherStatus, scout: ServiceHealth) -> str:
         scout.last_failure is None
         or (status.last_error_at is not None and status.last_error_at >= scout.last_failure)
     ):
-        return f"{relative_time(status.last_error_at)}: {safe.text(status.last_error)}"
+        return f"{utc_and_relative(status.last_error_at)}: {safe.text(status.last_error)}"
     return (
-        f"{relative_time(scout.last_failure)}: {scout.service}: {safe.text(scout.last_error or NA)}"
+        f"{utc_and_relative(scout.last_failure)}: {scout.service}: "
+        f"{safe.text(scout.last_error or NA)}"
     )
 
 

@@ -23,6 +23,8 @@ from tests import recorded
 from tests.builders import scout_object
 from tests.fakes import T0
 
+STAMP = int(T0.timestamp())  # Discord's <t:…> of T0
+
 OBJ = scout_object("P21abcd", nObs=7, neoScore=97, phaScore=3, Vmag="19.2")
 
 
@@ -134,9 +136,16 @@ def test_list_shows_filter_mention_and_last_delivery_or_failure() -> None:
     first, second = embed.fields
     assert "active" in str(first.name)
     assert "<#5001>: NEO ≥ 80" in str(first.value) and "<@&7001>" in str(first.value)
-    assert "last alert: <t:" in str(first.value)
+    # UTC, as the tables are, and Discord's relative time beside it.
+    assert f"last alert: 2026-07-12 19:30 UTC (<t:{STAMP}:R>)" in str(first.value)
     assert "stopped" in str(second.name) and "Unknown Channel" in str(second.value)
+    assert f"last failure 2026-07-12 19:30 UTC (<t:{STAMP}:R>): 404" in str(second.value)
     assert "/alerts subscribe" in str(second.value)
+
+
+def test_a_channel_never_alerted_says_so() -> None:
+    (entry,) = subscriptions_embed([subscription(last_delivery_at=None)]).fields
+    assert "last alert: none yet" in str(entry.value)
 
 
 def test_an_empty_list_says_how_to_start() -> None:
@@ -175,7 +184,17 @@ def test_status_shows_polls_tracking_queue_and_last_error() -> None:
     assert "503" in shown["Last poll"] and "503" in shown["Last upstream error"]
     assert shown["Objects tracked"] == "33"
     assert "2 queued · 10 sent · 1 failed" in shown["Alerts"]
-    assert shown["Next poll"].startswith("<t:")
+    assert list(shown) == [
+        "Last poll",
+        "Next poll",
+        "Objects tracked",
+        "Alerts",
+        "Last upstream error",
+    ]
+    assert shown["Last poll"].startswith(f"⚠️ 2026-07-12 19:30 UTC (<t:{STAMP}:R>): ")
+    assert shown["Next poll"] == f"2026-07-12 19:32 UTC (<t:{STAMP + 120}:R>)"
+    assert shown["Last upstream error"].startswith(f"2026-07-12 19:30 UTC (<t:{STAMP}:R>): ")
+    assert not embed.fields[1].inline  # a third of an embed would wrap it
     assert embed.colour == discord.Colour.red()
 
 
