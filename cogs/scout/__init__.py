@@ -7,6 +7,7 @@ collects the commands of every base into the one /scout group):
 | module | what |
 |---|---|
 | ``listing`` | /scout list |
+| ``paging`` | the pager both lists share: ◀ Previous, the counter, Next ▶, Jump… and its form |
 | ``pager`` | the /scout list pager buttons |
 | ``objects`` | /scout object, ephemeris, fov, plots, orbits, observations |
 | ``object_buttons`` | the buttons under /scout object |

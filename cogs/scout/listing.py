@@ -8,7 +8,8 @@ from discord.ext import commands
 from bot.neocp.filters import ListOptions
 from bot.render.safe import message_kwargs
 from cogs.scout.answers import Interaction, ask_scout
-from cogs.scout.pager import MAX_PAGE, list_page, with_team_statuses
+from cogs.scout.pager import list_page, with_team_statuses
+from cogs.scout.paging import MAX_PAGE
 
 
 class ListCommand(commands.Cog):

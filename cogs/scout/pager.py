@@ -1,4 +1,4 @@
-"""The /scout list pager: ◀ Previous, the page counter, Next ▶.
+"""The /scout list pager (``cogs.scout.paging``): its custom_id and what a press shows.
 
 Each button's custom_id holds the owner, the page it shows and the list's options
 (``DynamicItem``), so a press needs no memory and works after a restart. Only the person
@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-from enum import StrEnum
 
 import discord
 
-from bot.client import AnsweringButton, send_ephemeral
 from bot.errors import InvalidInput
 from bot.neocp.filters import ListOptions, select_objects
-from bot.render import safe
 from bot.render.followup import add_team_lines, page_designations
 from bot.render.listing import find_page
 from bot.render.listing import list_page as render_page
@@ -24,24 +21,20 @@ from bot.render.safe import message_kwargs
 from bot.scout import Summary
 from cogs.followup import team_statuses
 from cogs.scout.answers import Interaction, ask_scout
+from cogs.scout.paging import (
+    MAX_PAGE,
+    ROLE_PATTERN,
+    Jump,
+    PagerButton,
+    PagerRole,
+    PagerSlot,
+    add_pager,
+    nothing_found,
+)
 
 log = logging.getLogger(__name__)
 
 
-class PagerRole(StrEnum):
-    """Which of the three pager buttons; the value is its part of the custom_id."""
-
-    PREVIOUS = "prev"
-    PAGE = "at"  # the page counter: disabled, a label only
-    NEXT = "next"
-
-
-_PAGER_STYLES = {
-    PagerRole.PREVIOUS: discord.ButtonStyle.secondary,
-    PagerRole.PAGE: discord.ButtonStyle.secondary,
-    PagerRole.NEXT: discord.ButtonStyle.primary,
-}
-MAX_PAGE = 9999  # keeps list_custom_id within its 83 characters
 _LIST_EXPIRED = "This list's buttons are out of date; run /scout list again."
 
 
@@ -75,37 +68,21 @@ def _from_id_part(text: str) -> int | None:
 
 
 class ListPageButton(
-    AnsweringButton,
+    PagerButton,
     template=(
         r"scout:list:(?P<owner>[0-9]{1,20}):(?P<page>[0-9]{1,20}):(?P<sort>[a-z]{1,10}):"
         r"(?P<neo>[0-9]{0,3}):(?P<pha>[0-9]{0,3}):(?P<vmag>[0-9.eE+-]{0,24}):"
-        r"(?P<limit>[0-9]{0,3}):(?P<role>prev|at|next)"
+        rf"(?P<limit>[0-9]{{0,3}}):(?P<role>{ROLE_PATTERN})"
     ),
 ):
     """A button of the /scout list pager: shows page ``page`` of the list as it is now."""
 
-    def __init__(
-        self,
-        owner_id: int,
-        options: ListOptions,
-        page: int,
-        role: PagerRole,
-        *,
-        label: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label or role.value,
-                style=_PAGER_STYLES[role],
-                disabled=disabled,
-                custom_id=list_custom_id(owner_id, options, page, role),
-            )
-        )
-        self.owner_id = owner_id
+    command = "/scout list"
+
+    def __init__(self, owner_id: int, options: ListOptions, slot: PagerSlot) -> None:
+        custom_id = list_custom_id(owner_id, options, slot.page, slot.role)
+        super().__init__(custom_id, owner_id, slot)
         self.options = options
-        self.page = page
-        self.role = role
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> ListPageButton:
@@ -114,7 +91,7 @@ class ListPageButton(
             # Never made by the bot (pages stop at 9999): a forged or garbled id. The
             # pattern accepts it so that it gets a sentence rather than silence.
             log.info("a /scout list button with page %d: %s", page, match.string)
-            button = cls(owner_id, ListOptions(), 0, role)
+            button = cls(owner_id, ListOptions(), PagerSlot.pressed(0, role))
             button.problem = InvalidInput(_LIST_EXPIRED)
             return button
         try:
@@ -128,26 +105,18 @@ class ListPageButton(
         except (InvalidInput, ValueError):
             # Only a custom_id from another version of the bot reads this way.
             log.info("a /scout list button with options we cannot read: %s", match.string)
-            button = cls(owner_id, ListOptions(), page, role)
+            button = cls(owner_id, ListOptions(), PagerSlot.pressed(page, role))
             button.problem = InvalidInput(_LIST_EXPIRED)
             return button
-        return cls(owner_id, options, page, role)
+        return cls(owner_id, options, PagerSlot.pressed(page, role))
 
-    async def allowed(self, interaction: Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        # A mention in an ephemeral answer shows the name and notifies nobody.
-        await send_ephemeral(
-            interaction,
-            f"Only <@{self.owner_id}> can page this list; run /scout list for your own.",
-        )
-        return False
-
-    async def pressed(self, interaction: Interaction) -> None:
+    async def show(self, interaction: Interaction, jump: Jump) -> None:
         # Scout may be asked again (the list is cached about a minute) and may take longer
         # than the 3 s Discord gives for an answer: acknowledge first, then edit.
         summary = await ask_scout(interaction, lambda scout: scout.summary(), thinking=False)
-        embed, view = list_page(summary, self.options, owner_id=self.owner_id, index=self.page)
+        embed, view = list_page(
+            summary, self.options, owner_id=self.owner_id, index=jump.index or 0, find=jump.find
+        )
         embed = await with_team_statuses(interaction, embed)
         # An edit must say view=None to remove buttons of a list that shrank to one page.
         await interaction.edit_original_response(**message_kwargs(embed=embed), view=view)
@@ -177,10 +146,7 @@ def list_page(
     if find is not None and find.strip():
         found = find_page(selected, find)
         if found is None:
-            raise InvalidInput(
-                f"No object in this list matches `{safe.code(find, limit=40)}`; "
-                "check the filters, or run /scout list without `find`."
-            )
+            raise nothing_found(find, "check the filters, or run /scout list without `find`")
         index = found
     page = render_page(selected, options, total=len(summary.objects), index=index)
     if page.count == 1:
@@ -189,35 +155,7 @@ def list_page(
 
 
 def pager_view(owner_id: int, options: ListOptions, index: int, count: int) -> discord.ui.View:
-    """◀ Previous, the page counter, Next ▶. Each button names the page it shows, so the
-    three custom_ids differ (Discord requires it) and a press needs no memory."""
-    last = count - 1
+    """◀ Previous, the page counter, Next ▶ and Jump…, for page ``index`` of ``count``."""
     view = discord.ui.View(timeout=None)
-    view.add_item(
-        ListPageButton(
-            owner_id,
-            options,
-            max(index - 1, 0),
-            PagerRole.PREVIOUS,
-            label="◀ Previous",
-            disabled=index == 0,
-        )
-    )
-    # The counter is a dynamic item too: a plain button would make discord.py keep this
-    # view in memory for good (timeout None), for a button nobody can press.
-    view.add_item(
-        ListPageButton(
-            owner_id, options, index, PagerRole.PAGE, label=f"{index + 1}/{count}", disabled=True
-        )
-    )
-    view.add_item(
-        ListPageButton(
-            owner_id,
-            options,
-            min(index + 1, last),
-            PagerRole.NEXT,
-            label="Next ▶",
-            disabled=index >= last,
-        )
-    )
+    add_pager(view, index, count, lambda slot: ListPageButton(owner_id, options, slot))
     return view

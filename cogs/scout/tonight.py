@@ -15,21 +15,30 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import AnsweringButton, send_ephemeral
+from bot.client import AnsweringButton
 from bot.errors import InvalidInput
-from bot.render.tonight import page_candidates, page_count, tonight_embed
+from bot.render.listing import find_page
+from bot.render.tonight import PAGE_SIZE, page_candidates, page_count, tonight_embed
 from bot.scout import validate_designation
 from bot.sky import Site, Tonight, TonightSort, plan_tonight
 from bot.sky.topocentric import site_ephemeris_query
 from bot.store import StoredSite
 from cogs.scout.answers import Interaction, ask_scout, run_ephemeris
 from cogs.scout.pager import with_team_statuses
+from cogs.scout.paging import (
+    ROLE_PATTERN,
+    Jump,
+    PagerButton,
+    PagerRole,
+    PagerSlot,
+    add_pager,
+    nothing_found,
+)
 from cogs.site import server_site, site_autocomplete
 
 log = logging.getLogger(__name__)
@@ -49,12 +58,6 @@ class TonightOptions:
     min_altitude: float | None = None
     max_vmag: float | None = None
     sort: TonightSort = TonightSort.PRIORITY
-
-
-class PagerRole(StrEnum):
-    PREVIOUS = "prev"
-    PAGE = "at"
-    NEXT = "next"
 
 
 def _number_part(value: float | None) -> str:
@@ -118,70 +121,42 @@ def tonight_page(
     for candidate in page_candidates(tonight, index):
         view.add_item(SiteEphemerisButton(tonight.site.code, candidate.object.designation))
     if count > 1:
-        add_pager(view, owner_id, options, index, count)
-    return tonight_embed(tonight, index), (view if view.children else None)
-
-
-def add_pager(
-    view: discord.ui.View, owner_id: int, options: TonightOptions, index: int, count: int
-) -> None:
-    last = count - 1
-    row = 2  # under the two rows of 🔭 buttons
-    buttons = (
-        (max(index - 1, 0), PagerRole.PREVIOUS, "◀ Previous", index == 0),
-        (index, PagerRole.PAGE, f"{index + 1}/{count}", True),
-        (min(index + 1, last), PagerRole.NEXT, "Next ▶", index >= last),
-    )
-    for page, role, label, disabled in buttons:
-        view.add_item(
-            TonightPageButton(
-                owner_id, options, page, role, label=label, disabled=disabled, row=row
-            )
+        add_pager(
+            view,
+            index,
+            count,
+            # Row 2: under the two rows of 🔭 buttons.
+            lambda slot: TonightPageButton(owner_id, options, slot, row=2),
         )
+    return tonight_embed(tonight, index), (view if view.children else None)
 
 
 # --- buttons ------------------------------------------------------------------------------
 
 
 class TonightPageButton(
-    AnsweringButton,
+    PagerButton,
     template=(
         r"sky:tn:(?P<owner>[0-9]{1,20}):(?P<page>[0-9]{1,4}):(?P<site>[A-Z0-9]{3}):"
         r"(?P<alt>[0-9.eE+-]{0,24}):(?P<vmag>[0-9.eE+-]{0,24}):(?P<sort>[a-z]{1,10}):"
-        r"(?P<role>prev|at|next)"
+        rf"(?P<role>{ROLE_PATTERN})"
     ),
 ):
     """A /scout tonight pager button: shows page ``page`` of the plan as it is now."""
 
+    command = "/scout tonight"
+
     def __init__(
-        self,
-        owner_id: int,
-        options: TonightOptions,
-        page: int,
-        role: PagerRole,
-        *,
-        label: str | None = None,
-        disabled: bool = False,
-        row: int | None = None,
+        self, owner_id: int, options: TonightOptions, slot: PagerSlot, *, row: int | None = None
     ) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label or role.value,
-                style=discord.ButtonStyle.primary
-                if role is PagerRole.NEXT
-                else discord.ButtonStyle.secondary,
-                disabled=disabled,
-                custom_id=tonight_custom_id(owner_id, options, page, role),
-                row=row,
-            )
-        )
-        self.owner_id = owner_id
+        custom_id = tonight_custom_id(owner_id, options, slot.page, slot.role)
+        super().__init__(custom_id, owner_id, slot, row=row)
         self.options = options
-        self.page = page
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> TonightPageButton:
         owner_id, page, role = int(match["owner"]), int(match["page"]), PagerRole(match["role"])
+        slot = PagerSlot.pressed(page, role)
         try:
             options = TonightOptions(
                 site=match["site"],
@@ -191,24 +166,21 @@ class TonightPageButton(
             )
         except ValueError:
             log.info("a /scout tonight button with options we cannot read: %s", match.string)
-            button = cls(owner_id, TonightOptions(site=match["site"]), page, role)
+            button = cls(owner_id, TonightOptions(site=match["site"]), slot)
             button.problem = InvalidInput(_EXPIRED)
             return button
-        return cls(owner_id, options, page, role)
+        return cls(owner_id, options, slot)
 
-    async def allowed(self, interaction: Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
-            return True
-        await send_ephemeral(
-            interaction,
-            f"Only <@{self.owner_id}> can page this list; run /scout tonight for your own.",
-        )
-        return False
-
-    async def pressed(self, interaction: Interaction) -> None:
+    async def show(self, interaction: Interaction, jump: Jump) -> None:
         stored = await resolve_site(interaction, self.options.site)
         tonight = await tonight_for(interaction, stored.site, self.options, thinking=False)
-        embed, view = tonight_page(tonight, self.options, owner_id=self.owner_id, index=self.page)
+        index = jump.index or 0
+        if jump.find is not None:
+            found = find_page([c.object for c in tonight.candidates], jump.find, PAGE_SIZE)
+            if found is None:
+                raise nothing_found(jump.find, "run /scout tonight again for the latest plan")
+            index = found
+        embed, view = tonight_page(tonight, self.options, owner_id=self.owner_id, index=index)
         embed = await with_team_statuses(interaction, embed)
         await interaction.edit_original_response(embed=embed, view=view)
 

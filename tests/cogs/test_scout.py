@@ -38,7 +38,8 @@ from cogs.scout.object_buttons import (
     object_custom_id,
     object_view,
 )
-from cogs.scout.pager import ListPageButton, PagerRole, list_custom_id
+from cogs.scout.pager import ListPageButton, list_custom_id
+from cogs.scout.paging import PagerRole
 from cogs.scout.tonight import SiteEphemerisButton, TonightPageButton
 from tests.builders import PNG, make_object
 from tests.helpers import (
@@ -155,8 +156,8 @@ class TestList:
         assert pager.timeout is None  # nothing to expire: the buttons carry their state
         assert all(isinstance(child, ListPageButton) for child in pager.children)
         assert {child.owner_id for child in pager.children} == {interaction.user.id}
-        assert _labels(pager) == ["◀ Previous", "1/5", "Next ▶"]
-        assert [button.disabled for button in _buttons(pager)] == [True, True, False]
+        assert _labels(pager) == ["◀ Previous", "1/5", "Next ▶", "Jump…"]
+        assert [button.disabled for button in _buttons(pager)] == [True, True, False, False]
 
     async def test_filters_reach_the_selection(
         self, cog: Scout, interaction: Any, scout: Any
@@ -175,7 +176,7 @@ class TestList:
         await cog.list_objects.callback(cog, interaction, page=3)
         sent = _sent(interaction)
         assert sent["embed"].footer.text.startswith("Page 3/5")
-        assert _labels(sent["view"]) == ["◀ Previous", "3/5", "Next ▶"]
+        assert _labels(sent["view"]) == ["◀ Previous", "3/5", "Next ▶", "Jump…"]
 
     async def test_find_opens_the_page_of_the_object_typed(
         self, cog: Scout, interaction: Any, scout: Any
@@ -242,8 +243,8 @@ class TestPager:
         scout.summary.assert_awaited_once_with()
         edit = press.edit_original_response.await_args.kwargs
         assert edit["embed"].footer.text.startswith("Page 2/5")
-        assert _labels(edit["view"]) == ["◀ Previous", "2/5", "Next ▶"]
-        assert [button.disabled for button in _buttons(edit["view"])] == [False, True, False]
+        assert _labels(edit["view"]) == ["◀ Previous", "2/5", "Next ▶", "Jump…"]
+        assert [button.disabled for button in _buttons(edit["view"])] == [False, True, False, False]
 
     async def test_paging_back_and_to_the_end(self, cog: Scout, bot: Any) -> None:
         owner = make_member()
@@ -256,7 +257,7 @@ class TestPager:
             if expected:
                 assert _labels(view)[1] == expected
         assert _labels(view)[1] == "5/5"
-        assert [button.disabled for button in _buttons(view)] == [False, True, True]
+        assert [button.disabled for button in _buttons(view)] == [False, True, True, False]
 
     async def test_the_options_of_the_command_hold_for_every_page(
         self, cog: Scout, bot: Any
@@ -279,7 +280,7 @@ class TestPager:
         await press_button(press, "Next ▶", DYNAMIC_ITEMS)
         edit = press.edit_original_response.await_args.kwargs
         assert edit["embed"].footer.text.startswith("Page 2/2")
-        assert _labels(edit["view"]) == ["◀ Previous", "2/2", "Next ▶"]
+        assert _labels(edit["view"]) == ["◀ Previous", "2/2", "Next ▶", "Jump…"]
 
     async def test_a_list_shrunk_to_one_page_loses_its_buttons(
         self, cog: Scout, bot: Any, scout: Any
@@ -674,10 +675,12 @@ class TestFieldOfView:
         assert query.fov is not None
         assert query.fov.diameter_arcmin == 5.0 and query.fov.vmag == 21.0
         assert query.fov.ra_deg == pytest.approx(312.8875)
-        (embed,) = _sent(interaction)["embeds"]
-        assert embed.title == "Is 6J12821 in the field?"
-        pointing = embed.fields[0].value
-        assert "diameter 5′" in pointing and "limit V 21" in pointing
+        assert query.orbits  # the sampled positions, to size a field that reaches 90 %
+        sent = _sent(interaction)
+        (embed,) = sent["embeds"]
+        assert embed.title == "Is 6J12821 in your field?"
+        assert embed.fields[0].value.startswith("5′ across · V 21 or brighter")
+        assert not sent.get("files")  # one time: no CSV
 
     async def test_a_centre_without_its_dec_is_refused(
         self, cog: Scout, interaction: Any, scout: Any

@@ -161,8 +161,8 @@ async def test_many_objects_are_paged_and_only_the_owner_pages(
     owner = make_member(name="ada")
     used = await run_tonight(cog, bot, owner)
     view = sent(used)["view"]
-    assert labels(view)[-3:] == ["◀ Previous", "1/3", "Next ▶"]
-    assert len(labels(view)) == 8 + 3
+    assert labels(view)[-4:] == ["◀ Previous", "1/3", "Next ▶", "Jump…"]
+    assert len(labels(view)) == 8 + 4
     message = message_showing(view)
     press = make_interaction(
         client=bot, user=owner, kind=discord.InteractionType.component, message=message
@@ -270,3 +270,27 @@ def test_every_custom_id_matches_exactly_one_template_and_fits() -> None:
         ]
         assert len(matching) == 1, custom_id
     assert TonightPageButton in DYNAMIC_ITEMS and SiteEphemerisButton in DYNAMIC_ITEMS
+
+
+async def test_jump_goes_to_a_page_or_to_an_objects_page(
+    cog: Scout, bot: Any, store: Store, scout: Any
+) -> None:
+    await lemmon(store)
+    scout.summary.return_value = sky_for_tonight(datetime.now(UTC), count=20)
+    owner = make_member()
+    message = message_showing(sent(await run_tonight(cog, bot, owner))["view"])
+    for typed, page, first in [("3", "Page 3/3", "17. "), ("Pup0008", "Page 2/3", "9. Pup0008")]:
+        press = make_interaction(
+            client=bot, user=owner, kind=discord.InteractionType.component, message=message
+        )
+        await press_button(press, "Jump…", DYNAMIC_ITEMS)
+        form = press.response.send_modal.await_args.args[0]
+        form.where._value = typed
+        submitted = make_interaction(
+            client=bot, user=owner, kind=discord.InteractionType.modal_submit, message=message
+        )
+        assert await form.interaction_check(submitted)
+        await form.on_submit(submitted)
+        edit = submitted.edit_original_response.await_args.kwargs
+        assert edit["embed"].footer.text.startswith(page)
+        assert edit["embed"].fields[0].name.startswith(first)

@@ -348,6 +348,7 @@ async def test_the_list_pages_on_after_a_restart_for_its_owner_only(
         "◀ Previous": False,
         "3/3": True,
         "Next ▶": True,
+        "Jump…": False,
     }
     await turned(fake_discord, page, "◀ Previous", OBSERVER)
     assert page.text == second

@@ -52,7 +52,7 @@ def test_a_spread_too_wide_for_a_mosaic_gives_the_diameter_only() -> None:
 
 
 def test_too_few_bright_enough_means_no_field_reaches_90_percent() -> None:
-    orbits = along_a_line(8) + along_a_line(2, vmag=23.5)
+    orbits = [*along_a_line(8), *along_a_line(2, vmag=23.5)]
     sizing = field_for_90(spread(*orbits), diameter_arcmin=10, vmag_limit=22.0)
     assert sizing is not None
     assert sizing.bright_share == pytest.approx(0.8)
@@ -60,7 +60,7 @@ def test_too_few_bright_enough_means_no_field_reaches_90_percent() -> None:
 
 
 def test_faint_orbits_are_left_out_of_the_count_as_scout_does() -> None:
-    orbits = along_a_line(9) + [(100.0, 0.0, 25.0)]
+    orbits = [*along_a_line(9), (100.0, 0.0, 25.0)]
     sizing = field_for_90(spread(*orbits), diameter_arcmin=10, vmag_limit=None)
     limited = field_for_90(spread(*orbits), diameter_arcmin=10, vmag_limit=22.0)
     assert sizing is not None and limited is not None
