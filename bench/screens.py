@@ -9,24 +9,39 @@ tests/fixtures and a few made-up records; times are fixed so the output is stabl
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import discord
 
+from bot.alerts.watcher import WatcherStatus
+from bot.errors import InvalidInput
+from bot.followup.status import FollowupStatus, ObjectKey, StatusRecord
+from bot.followup.team import TeamStatus
+from bot.health import MPC, SCOUT, ServiceHealth
 from bot.neocp import AlertFilter, Change, EventKind, NeocpEvent
 from bot.neocp.filters import ListOptions, select_objects
-from bot.render.alerts import alert_embed, subscriptions_embed
+from bot.render.about import about_embed
+from bot.render.alerts import alert_embed, status_embed, subscriptions_embed
 from bot.render.ephemeris import ephemeris_reply
+from bot.render.followup import mine_embed
+from bot.render.fov import fov_reply
 from bot.render.listing import list_page
 from bot.render.objects import object_embed
 from bot.render.observations import observations_reply
 from bot.render.orbits import orbits_reply
 from bot.render.reply import Reply
-from bot.scout.models import ScoutObject
-from bot.store import Subscription, SubscriptionState
+from bot.render.tonight import tonight_embed
+from bot.scout.models import Ephemeris, FieldOfView, ScoutObject
+from bot.scout.outage import Outage
+from bot.scout.validation import EphemerisQuery, FieldOfViewRequest
+from bot.sky import plan_tonight
+from bot.sky.code_suggestions import ephemeris_code
+from bot.store import OutboxCounts, Subscription, SubscriptionState
 from tests.recorded import ephemeris, observations, orbits, summary
+from tests.sky.helpers import site
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screens.md"
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -64,6 +79,86 @@ def reply_text(reply: Reply) -> str:
 
 def day_later(obj: ScoutObject) -> datetime:
     return (obj.last_run or NOW) + timedelta(hours=26)
+
+
+def field_of_view() -> Ephemeris:
+    """The recorded ephemeris as a /scout fov answer: Scout's field block as the issue
+    quotes it, and 1000 made-up sampled positions strung along the line of motion."""
+    eph = ephemeris()
+    record = eph.records[0]
+    ra, dec = record.ra or 0.0, record.dec or 0.0
+    rng = random.Random(15)
+    rows = []
+    for _ in range(1000):
+        along, across = rng.gauss(0, 25 / 60), rng.gauss(0, 4 / 60)  # degrees
+        rows.append({"ra": ra + along + across, "dec": dec + along - across, "vmag": 19.8})
+    fov = FieldOfView.from_payload({"diam": "30", "prob": "0.168"})
+    first = record.model_copy(update={"orbit_rows": rows, "fov": fov})
+    return eph.model_copy(update={"records": [first]})
+
+
+def errors() -> str:
+    """Three refusals that teach: a time to copy, the codes meant, when Scout is asked again."""
+    answers = []
+    for attempt in (
+        lambda: EphemerisQuery.build("6J12821", start="tomorrow 9pm", now=NOW),
+        lambda: ephemeris_code("G69x"),
+    ):
+        try:
+            attempt()
+        except InvalidInput as refusal:
+            answers.append(str(refusal))
+    down = Outage(lambda: 0.0, 120.0, utc=lambda: NOW).gave_up("HTTP 503")
+    answers.append(down.message)
+    return "\n\n".join(answers)
+
+
+def watcher_status() -> discord.Embed:
+    status = WatcherStatus(
+        enabled=True,
+        poll_interval_seconds=120,
+        last_poll_at=NOW,
+        last_poll_ok=True,
+        last_poll_note="33 objects, 2 events queued",
+        last_success_at=NOW,
+        next_poll_at=NOW + timedelta(minutes=2),
+        objects_tracked=33,
+    )
+    scout = ServiceHealth(SCOUT, last_success=NOW, last_failure=NOW - timedelta(hours=3),
+                          last_error="HTTP 503")  # fmt: skip
+    return status_embed(
+        status,
+        running=True,
+        subscriptions=3,
+        outbox=OutboxCounts(pending=0, sent=41, failed=1),
+        scout=scout,
+        now=NOW,
+    )
+
+
+def about() -> discord.Embed:
+    return about_embed(
+        [
+            ServiceHealth(SCOUT, last_success=NOW - timedelta(minutes=1)),
+            ServiceHealth(MPC, last_failure=NOW - timedelta(hours=2), last_error="HTTP 502"),
+        ]
+    )
+
+
+def followup_mine(objects: list[ScoutObject]) -> discord.Embed:
+    targets = []
+    for obj, status, hours in (
+        (objects[0], FollowupStatus.TARGETING, 1),
+        (objects[1], FollowupStatus.FOUND, 3),
+    ):
+        key = ObjectKey(designation=obj.designation, first_seen=NOW - timedelta(days=1))
+        mine = StatusRecord(
+            guild_id=1, object=key, member_id=9, member_name="Ada", site_code="G96",
+            status=status, at=NOW - timedelta(hours=hours),
+        )  # fmt: skip
+        other = mine.model_copy(update={"member_id": 10, "member_name": "Ben", "site_code": "F51"})
+        targets.append((mine, TeamStatus.from_records([mine, other])))
+    return mine_embed(targets)
 
 
 def screens() -> list[tuple[str, str]]:
@@ -110,6 +205,8 @@ def screens() -> list[tuple[str, str]]:
         state=SubscriptionState.ACTIVE,
         last_delivery_at=NOW,
     )
+    lemmon = site("G96", name="Mt. Lemmon", limiting_vmag=21.5, fov_arcmin=60)
+    tonight = plan_tonight(objects, lemmon, NOW)
     return [
         ("/scout list", embed_text(list_page(selected, options, total=len(objects)).embed)),
         ("/scout object", embed_text(object_embed(rated, now=rated.last_run))),
@@ -121,6 +218,12 @@ def screens() -> list[tuple[str, str]]:
         ("Alert: update", embed_text(alert_embed(update, reference="0123abcd"))),
         ("Alert: removal", embed_text(alert_embed(removed, reference="0123abcd"))),
         ("/alerts list", embed_text(subscriptions_embed([subscription]))),
+        ("/alerts status", embed_text(watcher_status())),
+        ("/scout fov, low odds", reply_text(fov_reply(field_of_view(), FieldOfViewRequest(30)))),
+        ("/scout tonight", embed_text(tonight_embed(tonight, 0))),
+        ("/followup mine", embed_text(followup_mine(selected))),
+        ("/about", embed_text(about())),
+        ("Errors that teach", errors()),
     ]
 
 

@@ -299,6 +299,7 @@ def status_embed(
             f"{outbox.pending} queued · {outbox.sent} sent · {outbox.failed} failed "
             f"(last {KEEP_HISTORY.days} days)"
         ),
+        inline=False,
     )
     embed.add_field(
         name="Last upstream error",

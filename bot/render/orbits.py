@@ -151,8 +151,10 @@ def orbits_reply(result: ObjectOrbits) -> Reply:
     embed.description = (
         f"{stats.total} sampled orbits{stated}: median and 5-95 % range. Every orbit is in the CSV."
     )
-    embed.add_field(name="Elements", value=_elements(stats), inline=True)
-    embed.add_field(name="Share of orbits", value=_shares(stats), inline=True)
+    # Full width: a range such as "on 2026-07-16 19:43 (2026-06-28 23:55–2026-07-27 20:42)"
+    # would wrap mid-figure in half an embed.
+    embed.add_field(name="Elements", value=_elements(stats), inline=False)
+    embed.add_field(name="Share of orbits", value=_shares(stats), inline=False)
     attachment = Attachment(
         orbits_filename(obj.designation), orbits_csv(result), "Every sampled orbit"
     )
