@@ -220,6 +220,8 @@ async def test_fov_gives_the_odds_of_finding_the_object(
         await scout(fake_discord, "fov", designation=KNOWN, diameter=30.0)
     )
     assert [r.query.get("fov-diam") for r in fake_scout.since(mark)] in (["30"], ["30.0"])
+    # The sampled positions come in the same request: they size a field that reaches 90 %.
+    assert [r.query.get("orbits") for r in fake_scout.since(mark)] == ["1"]
     assert not answer.ephemeral
     assert "87" in answer.text or "88" in answer.text  # the fake's 87.5 %
 
