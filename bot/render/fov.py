@@ -45,7 +45,9 @@ def fov_reply(
     if record is not None:
         lines.append(_centre_sentence(record, pointing))
         if odds is not None and odds < TARGET:
-            sizing = field_for_90(record, pointing.diameter_arcmin, pointing.vmag)
+            sizing = field_for_90(
+                record, pointing.diameter_arcmin, pointing.vmag, orbit_count=eph.orbit_count
+            )
             if sizing is not None:
                 lines.append(_for_90_sentence(sizing, pointing))
     embed = discord.Embed(

@@ -38,11 +38,20 @@ class FieldFor90:
 
 
 def field_for_90(
-    record: EphemerisRecord, diameter_arcmin: float, vmag_limit: float | None
+    record: EphemerisRecord,
+    diameter_arcmin: float,
+    vmag_limit: float | None,
+    *,
+    orbit_count: int | None = None,
 ) -> FieldFor90 | None:
-    """None when Scout sent no orbits (or no median position) to count."""
+    """None when there is nothing sound to count: no median position, or not every one
+    of Scout's ``orbit_count`` sampled orbits (the document does not say whether
+    ``fov-vmag`` or the field filters the rows it sends; a share of a filtered set would
+    mislead)."""
     centre_ra, centre_dec = record.ra, record.dec
     if centre_ra is None or centre_dec is None:
+        return None
+    if orbit_count is not None and len(record.orbit_rows) < orbit_count:
         return None
     radii: list[float] = []  # of the orbits bright enough
     square_halves: list[float] = []  # half the side of the square around the median

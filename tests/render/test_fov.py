@@ -30,7 +30,9 @@ def _eph(fov: dict[str, object] | None, orbits: int = 0) -> Ephemeris:
         ],
         fov=None if fov is None else FieldOfView.from_payload(fov),
     )
-    return Ephemeris(object=make_object(objectName="6J12821"), orbit_count=1000, records=[record])
+    return Ephemeris(
+        object=make_object(objectName="6J12821"), orbit_count=orbits or 1000, records=[record]
+    )
 
 
 def _lines(reply_text: str | None) -> list[str]:
@@ -81,6 +83,12 @@ def test_good_odds_need_no_advice(prob: str) -> None:
 
 def test_without_sampled_orbits_no_field_is_claimed() -> None:
     reply = fov_reply(_eph({"prob": "0.2"}), FieldOfViewRequest(10))
+    assert _lines(reply.embeds[0].description)[1:] == [CENTRE]
+
+
+def test_without_every_sampled_orbit_no_field_is_claimed() -> None:
+    eph = _eph({"prob": "0.2"}, orbits=10).model_copy(update={"orbit_count": 1000})
+    reply = fov_reply(eph, FieldOfViewRequest(10))
     assert _lines(reply.embeds[0].description)[1:] == [CENTRE]
 
 

@@ -70,3 +70,11 @@ def test_faint_orbits_are_left_out_of_the_count_as_scout_does() -> None:
 
 def test_without_sampled_orbits_nothing_is_claimed() -> None:
     assert field_for_90(spread(), diameter_arcmin=10, vmag_limit=None) is None
+
+
+def test_rows_fewer_than_the_sampled_orbits_are_not_sized() -> None:
+    """Had Scout sent only the orbits in the field (or bright enough), a share of those
+    would be a share of the wrong whole."""
+    record = spread(*along_a_line(10))
+    assert field_for_90(record, diameter_arcmin=10, vmag_limit=None, orbit_count=10)
+    assert field_for_90(record, diameter_arcmin=10, vmag_limit=None, orbit_count=1000) is None
