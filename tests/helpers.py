@@ -247,3 +247,14 @@ async def press_button(
     await store.schedule_dynamic_item_call(
         button.type.value, item, interaction, button.custom_id, match
     )
+
+
+async def submit_form(form: discord.ui.Modal, interaction: Any, *values: str) -> None:
+    """Submit ``form`` with ``values`` in its text inputs, in order, as discord.py runs a
+    modal Discord sent back: components read in, the check, then on_submit or on_error."""
+    inputs = [item for item in form.walk_children() if isinstance(item, discord.ui.TextInput)]
+    rows = [
+        {"type": 1, "components": [{"type": 4, "custom_id": item.custom_id, "value": value}]}
+        for item, value in zip(inputs, values, strict=True)
+    ]
+    await form._scheduled_task(interaction, rows, {})

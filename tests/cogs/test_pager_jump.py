@@ -20,6 +20,7 @@ from tests.helpers import (
     message_showing,
     press_button,
     spec_scout_client,
+    submit_form,
 )
 from tests.recorded import summary
 
@@ -76,17 +77,6 @@ def _submitted(cog: Scout, message: Any, user: Any) -> Any:
     )
 
 
-async def _submit(form: JumpForm, interaction: Any, typed: str) -> None:
-    """As discord.py runs a form: the check, then on_submit, errors to on_error."""
-    form.where._value = typed
-    if not await form.interaction_check(interaction):
-        return
-    try:
-        await form.on_submit(interaction)
-    except Exception as error:
-        await form.on_error(interaction, error)
-
-
 async def test_jump_to_a_page_turns_the_list_in_place(cog: Scout) -> None:
     owner = make_member()
     message = await _list_message(cog, owner)
@@ -94,7 +84,7 @@ async def test_jump_to_a_page_turns_the_list_in_place(cog: Scout) -> None:
     assert form.timeout == JUMP_FORM_SECONDS  # a form never sent does not linger
 
     submitted = _submitted(cog, message, owner)
-    await _submit(form, submitted, "4")
+    await submit_form(form, submitted, "4")
 
     submitted.response.defer.assert_awaited_once_with(thinking=False)
     edit = submitted.edit_original_response.await_args.kwargs
@@ -108,7 +98,7 @@ async def test_jump_to_a_designation_shows_its_page(cog: Scout) -> None:
     form = await _opened_form(cog, message, owner)
     submitted = _submitted(cog, message, owner)
 
-    await _submit(form, submitted, on_page_3.designation)
+    await submit_form(form, submitted, on_page_3.designation)
 
     edit = submitted.edit_original_response.await_args.kwargs
     assert edit["embed"].footer.text.startswith("Page 3/5")
@@ -121,7 +111,7 @@ async def test_a_designation_in_no_row_is_refused_privately(cog: Scout) -> None:
     form = await _opened_form(cog, message, owner)
     submitted = _submitted(cog, message, owner)
 
-    await _submit(form, submitted, "NOPE123")
+    await submit_form(form, submitted, "NOPE123")
 
     submitted.edit_original_response.assert_not_awaited()
     answer = submitted.followup.send.await_args
@@ -136,7 +126,7 @@ async def test_a_page_out_of_range_is_refused_before_scout_is_asked(cog: Scout) 
     cog.bot.scout_client.summary.reset_mock()
     submitted = _submitted(cog, message, owner)
 
-    await _submit(form, submitted, "0")
+    await submit_form(form, submitted, "0")
 
     cog.bot.scout_client.summary.assert_not_awaited()
     submitted.response.send_message.assert_awaited_once_with(
@@ -157,7 +147,7 @@ async def test_only_the_owner_may_open_or_send_the_form(cog: Scout) -> None:
 
     form = await _opened_form(cog, message, owner)
     submitted = _submitted(cog, message, stranger)
-    await _submit(form, submitted, "2")
+    await submit_form(form, submitted, "2")
     submitted.edit_original_response.assert_not_awaited()
 
 

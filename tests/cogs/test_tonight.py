@@ -30,6 +30,7 @@ from tests.helpers import (
     message_showing,
     press_button,
     spec_scout_client,
+    submit_form,
 )
 from tests.recorded import ephemeris
 from tests.sky.helpers import meridian_ra, placed, site
@@ -285,12 +286,10 @@ async def test_jump_goes_to_a_page_or_to_an_objects_page(
         )
         await press_button(press, "Jump…", DYNAMIC_ITEMS)
         form = press.response.send_modal.await_args.args[0]
-        form.where._value = typed
         submitted = make_interaction(
             client=bot, user=owner, kind=discord.InteractionType.modal_submit, message=message
         )
-        assert await form.interaction_check(submitted)
-        await form.on_submit(submitted)
+        await submit_form(form, submitted, typed)
         edit = submitted.edit_original_response.await_args.kwargs
         assert edit["embed"].footer.text.startswith(page)
         assert edit["embed"].fields[0].name.startswith(first)
