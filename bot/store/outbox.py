@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.neocp.events import EventKind, NeocpEvent
@@ -211,7 +211,7 @@ async def claim(
 ) -> list[int]:
     """Record the nonce on those rows that are still pending, before anything is sent;
     returns the rows claimed (all sent as one message with that nonce)."""
-    still_pending = await _lock_free(
+    still_pending = _lock_free(
         conn, messages.c.id.in_(row_ids), messages.c.state == DeliveryState.PENDING.value
     )
     return await _take(conn, still_pending, state=DeliveryState.POSTING.value, nonce=nonce, at=at)
@@ -228,7 +228,7 @@ async def resume(
     """Take over rows left ``posting`` with ``nonce`` (a send that may or may not have
     reached Discord), if they are as they were read (``seen_at``, their last change):
     of two posters resuming them at once, one gets them. Returns the rows taken."""
-    unchanged = await _lock_free(
+    unchanged = _lock_free(
         conn,
         messages.c.id.in_(row_ids),
         messages.c.state == DeliveryState.POSTING.value,
@@ -238,28 +238,27 @@ async def resume(
     return await _take(conn, unchanged, at=at)
 
 
-async def _lock_free(conn: AsyncConnection, *conditions: Any) -> list[int]:
-    """The ids of the rows meeting ``conditions`` that no other poster is claiming now.
+def _lock_free(conn: AsyncConnection, *conditions: Any) -> Select[tuple[int]]:
+    """The rows meeting ``conditions`` that no other poster is claiming now.
 
     On PostgreSQL, where several processes share the outbox, they are locked until the
     transaction ends (``FOR UPDATE SKIP LOCKED``): a row another transaction is claiming
-    is left to it rather than waited for, and the claim that then re-reads its state finds
-    it taken. SQLite has one process and the store's write lock: nothing to skip.
+    is left to it rather than waited for, and one it has claimed no longer meets the
+    conditions. SQLite has one process and the store's write lock: nothing to skip.
     """
-    query = select(messages.c.id).where(*conditions).order_by(messages.c.id)
+    query = select(messages.c.id).where(*conditions)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return [int(row_id) for row_id in (await conn.execute(query)).scalars()]
+    return query
 
 
 async def _take(
-    conn: AsyncConnection, row_ids: list[int], *, at: datetime, **values: Any
+    conn: AsyncConnection, rows: Select[tuple[int]], *, at: datetime, **values: Any
 ) -> list[int]:
-    if not row_ids:
-        return []
+    """Mark ``rows`` as changed now (with ``values``): one statement, one round trip."""
     taken = await conn.execute(
         update(messages)
-        .where(messages.c.id.in_(row_ids))
+        .where(messages.c.id.in_(rows))
         .values(updated_at=at, **values)
         .returning(messages.c.id)
     )
