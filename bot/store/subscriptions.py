@@ -75,15 +75,12 @@ async def save(
     # An upsert, not "insert if absent": a process that subscribes the same channel at the
     # same instant replaces the settings (the last write wins) instead of failing.
     upsert = _insert_for(conn).values(created_at=at, **values)
-    subscription_id = (
+    row = (
         await conn.execute(
             upsert.on_conflict_do_update(
                 index_elements=[subscriptions.c.channel_id], set_=values
-            ).returning(subscriptions.c.id)
+            ).returning(*subscriptions.c)
         )
-    ).scalar_one()
-    row = (
-        await conn.execute(select(subscriptions).where(subscriptions.c.id == subscription_id))
     ).one()
     return from_row(row), existing is not None
 
