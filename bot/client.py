@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.errors import UserFacingError
+from bot.errors import CannotSave, UserFacingError
 from bot.guilds import DM_REFUSAL, NOT_SERVED_NOTICE, REFUSAL, GuildPolicy
 from bot.health import MPC, SCOUT, UpstreamHealth
 from bot.heartbeat import Heartbeat
@@ -194,7 +194,7 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
         if not interaction.client.guild_policy.allows(interaction.guild_id):
             log.warning("refused an interaction from server %s", interaction.guild_id)
             raise NotServedHere(REFUSAL)
-        return True
+        return await _ours_to_answer(interaction)
 
     async def _call(self, interaction: discord.Interaction[ScoutBot]) -> None:
         # Autocomplete in a server we do not serve: offer nothing rather than an error.
@@ -221,6 +221,22 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
         self, interaction: discord.Interaction[ScoutBot], error: app_commands.AppCommandError
     ) -> None:
         await answer_error(interaction, error)
+
+
+async def _ours_to_answer(interaction: discord.Interaction[ScoutBot]) -> bool:
+    """False when another instance on the same database has taken the interaction (it
+    answers; this one stays silent). If the database cannot say, answer: at worst
+    Discord refuses the second answer."""
+    store = interaction.client.store
+    if store is None:
+        return True
+    try:
+        return await store.take_interaction(interaction.id)
+    except CannotSave:
+        return True  # the store has said so in the log, once
+    except Exception as exc:
+        log.warning("could not record interaction %s; answering it: %s", interaction.id, exc)
+        return True
 
 
 class NotServedHere(app_commands.CheckFailure):
@@ -277,7 +293,8 @@ class AnsweringButton(
                 raise self.problem
             # The tree checks only commands: a button in a server the bot no longer
             # serves is refused by the same policy and sentence.
-            await interaction.client.tree.interaction_check(interaction)
+            if not await interaction.client.tree.interaction_check(interaction):
+                return False  # another instance answers it (and counts it)
             if await self.allowed(interaction):
                 return True
         except Exception as error:

@@ -24,7 +24,7 @@ from bot.client import (
     send_ephemeral,
 )
 from bot.config import Settings
-from bot.errors import InvalidInput, RateLimited, UpstreamError
+from bot.errors import CannotSave, InvalidInput, RateLimited, UpstreamError
 from bot.guilds import DM_REFUSAL, REFUSAL, GuildPolicy
 from bot.store import Store
 from cogs import extension_names
@@ -248,6 +248,36 @@ class TestButtons:
         interaction = make_interaction(client=bot, guild_id=999)
         assert not await _FailingButton().interaction_check(interaction)
         interaction.response.send_message.assert_awaited_once_with(REFUSAL, ephemeral=True)
+
+
+class TestSeveralInstances:
+    """Discord sends each interaction to every instance of the bot: the one that takes it
+    in the shared database answers, the others stay silent."""
+
+    async def test_an_interaction_another_instance_took_is_left_to_it(
+        self, bot: ScoutBot, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        assert bot.store is not None
+        monkeypatch.setattr(bot.store, "take_interaction", AsyncMock(return_value=False))
+        interaction = make_interaction(client=bot)
+        assert not await bot.tree.interaction_check(interaction)
+        assert not await _FailingButton().interaction_check(interaction)
+        interaction.response.send_message.assert_not_awaited()
+        assert (
+            bot.metrics.registry.get_sample_value(
+                "scoutbot_button_presses_total", {"button": "failing", "outcome": "refused"}
+            )
+            is None
+        ), "counted by the instance that answers it"
+
+    async def test_a_database_that_cannot_say_does_not_stop_the_answer(
+        self, bot: ScoutBot, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        assert bot.store is not None
+        monkeypatch.setattr(
+            bot.store, "take_interaction", AsyncMock(side_effect=CannotSave("disk full"))
+        )
+        assert await bot.tree.interaction_check(make_interaction(client=bot))
 
 
 class TestDiscordFailures:

@@ -17,7 +17,15 @@ from bot.neocp.diff import SnapshotChanges
 from bot.neocp.events import NeocpEvent, TrackedObject
 from bot.scout.models import ScoutObject
 from bot.sky import Site
-from bot.store import alert_messages, followup_channels, followup_watch, outbox, snapshot, statuses
+from bot.store import (
+    alert_messages,
+    followup_channels,
+    followup_watch,
+    interactions,
+    outbox,
+    snapshot,
+    statuses,
+)
 from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.alert_messages import AlertMessage, ThreadClaim, ThreadState
@@ -82,6 +90,16 @@ class Store(OutboxMethods):
     async def close(self) -> None:
         await self.leadership.release()
         await self._db.close()
+
+    # --- interactions ---------------------------------------------------------------------
+
+    async def take_interaction(self, interaction_id: int, *, at: datetime | None = None) -> bool:
+        """Should this instance answer the interaction? Every instance sharing a PostgreSQL
+        database receives it; the first to take it answers. On SQLite there is one."""
+        if self._db.dialect != "postgresql":
+            return True
+        async with self._db.writing() as conn:
+            return await interactions.take(conn, interaction_id, at=at or _now())
 
     # --- subscriptions --------------------------------------------------------------------
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.store import MAX_SUBSCRIPTIONS_PER_SERVER, Store, TooManySubscriptions
+from tests.fakes import T0
 from tests.postgres import throwaway_schema
 from tests.store.helpers import CHANNEL, GUILD, queue_one_new_event, subscription
 
@@ -105,3 +108,28 @@ async def test_two_processes_racing_for_a_servers_last_place_let_only_one_in(
         # Make room again for the next round.
         for channel in new_channels:
             await first.remove_subscription(GUILD, channel)
+
+
+async def test_each_interaction_is_answered_by_the_one_instance_that_takes_it(
+    two_stores: tuple[Store, Store],
+) -> None:
+    first, second = two_stores
+    for interaction_id in range(1_300_000_000_000_000_000, 1_300_000_000_000_000_000 + ROUNDS):
+        taken = await asyncio.gather(
+            first.take_interaction(interaction_id, at=T0),
+            second.take_interaction(interaction_id, at=T0),
+        )
+        assert sorted(taken) == [False, True]
+    # Ids are forgotten once no one can answer them any more (after 15 minutes).
+    later = T0 + timedelta(hours=2)
+    assert await first.take_interaction(1, at=later)
+    assert await second.take_interaction(1_300_000_000_000_000_000, at=later)
+
+
+async def test_the_one_process_on_sqlite_answers_every_interaction(tmp_path: Path) -> None:
+    store = await Store.open(f"sqlite:///{tmp_path}/bot.db")
+    try:
+        assert await store.take_interaction(7)
+        assert await store.take_interaction(7)
+    finally:
+        await store.close()
