@@ -106,12 +106,14 @@ class ObjectCommands(commands.Cog):
         dec: str | None = None,
         vmag: app_commands.Range[float, 0.0, 40.0] | None = None,
         start: str = "now",
-        obs_code: str = "500",
+        obs_code: str | None = None,
     ) -> None:
+        # As /scout ephemeris: the server's default site unless a code is given.
+        code, site_label = await ephemeris_site(interaction, obs_code)
         query = EphemerisQuery.build(
             designation,
             start=start,
-            obs_code=ephemeris_code(obs_code),
+            obs_code=ephemeris_code(code),
             fov_diam=diameter,
             fov_ra=ra,
             fov_dec=dec,
@@ -120,7 +122,7 @@ class ObjectCommands(commands.Cog):
             # answer sizes the field that would reach 90 % from them (bot.sky.field).
             orbits=True,
         )
-        await run_fov(interaction, query)
+        await run_fov(interaction, query, site_label=site_label)
 
     @app_commands.command(name="plots", description="Scout's plots of the object's orbits")
     @app_commands.describe(designation=_DESIGNATION_HELP, kinds="Which plots (default: all)")

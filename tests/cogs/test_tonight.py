@@ -227,6 +227,17 @@ async def test_scout_ephemeris_defaults_to_the_servers_site_and_names_it(
     assert used.followup.send.await_args.kwargs["embeds"][0].title.endswith("from Mt. Lemmon (G96)")
 
 
+async def test_scout_fov_defaults_to_the_servers_site_as_its_help_says(
+    cog: Scout, bot: Any, store: Store, scout: Any
+) -> None:
+    await lemmon(store)
+    used = make_interaction(client=bot)
+    await Scout.fov.callback(cog, used, "P21abcd", 30.0)
+    assert scout.ephemeris.await_args.args[0].obs_code == "G96"
+    (embed,) = used.followup.send.await_args.kwargs["embeds"]
+    assert "from Mt. Lemmon (G96)" in embed.fields[0].value
+
+
 async def test_scout_ephemeris_is_geocentric_without_a_site(
     cog: Scout, bot: Any, scout: Any
 ) -> None:
