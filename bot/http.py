@@ -1,6 +1,11 @@
-"""The one HTTP client every upstream call goes through."""
+"""The one HTTP client every upstream call goes through, and what both upstream clients
+read from HTTP itself."""
 
 from __future__ import annotations
+
+import email.utils
+import math
+from datetime import UTC
 
 import httpx
 
@@ -17,3 +22,23 @@ def make_http_client(
         follow_redirects=True,
         transport=transport,
     )
+
+
+def retry_after_seconds(value: str | None, *, now: float) -> float | None:
+    """How long a ``Retry-After`` header asks to wait: delta-seconds or an HTTP date, never
+    negative; None when there is none or it cannot be read. ``now`` is the wall clock
+    (Unix seconds), for a date."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - now
+    return max(seconds, 0.0) if math.isfinite(seconds) else None

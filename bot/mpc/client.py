@@ -15,7 +15,6 @@ The log keeps the user id, the label's format and the outcome, never the label.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import math
 import time
@@ -29,6 +28,7 @@ from bot import health as services
 from bot.config import MpcSettings
 from bot.errors import RateLimited, UpstreamError
 from bot.health import UpstreamHealth
+from bot.http import retry_after_seconds
 from bot.mpc.labels import Label
 from bot.mpc.limits import Clock, GlobalPacer, PerUserLimit, Sleep
 
@@ -262,18 +262,9 @@ class ActionCodeClient:
 
 def _retry_after_seconds(response: httpx.Response, *, now: float) -> float:
     """Retry-After in seconds (delta or HTTP date), within sane bounds."""
-    value = response.headers.get("Retry-After", "").strip()
-    seconds = DEFAULT_429_PAUSE_SECONDS
-    if value:
-        try:
-            seconds = float(value)
-        except ValueError:
-            try:
-                seconds = email.utils.parsedate_to_datetime(value).timestamp() - now
-            except (TypeError, ValueError):
-                seconds = DEFAULT_429_PAUSE_SECONDS
-    if not math.isfinite(seconds):
-        seconds = DEFAULT_429_PAUSE_SECONDS
+    seconds = retry_after_seconds(response.headers.get("Retry-After"), now=now)
+    if seconds is None:
+        return DEFAULT_429_PAUSE_SECONDS
     return min(max(seconds, 1.0), MAX_429_PAUSE_SECONDS)
 
 
