@@ -15,11 +15,10 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import Enum, auto
 from typing import Protocol
 
+from bot.alerts.status import DeliveryReport, Outcome
 from bot.errors import CannotSave
 from bot.guilds import GuildPolicy
 from bot.neocp.events import NeocpEvent
@@ -66,40 +65,9 @@ class AlertSender(Protocol):
         ...
 
 
-class Outcome(Enum):
-    """What became of one message this round."""
-
-    SENT = auto()
-    RETRYING = auto()  # kept queued for the next round
-    FAILED = auto()  # given up, the subscription stays
-    DISABLED = auto()  # the channel refuses alerts: its subscription was switched off
-
-
 def new_nonce() -> str:
     # Discord accepts nonces of up to 25 characters.
     return secrets.token_hex(8)
-
-
-@dataclass
-class DeliveryReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    disabled_channels: list[int] = field(default_factory=list)
-
-    @property
-    def attempted(self) -> int:
-        return self.sent + self.retrying + self.failed
-
-    def count(self, outcome: Outcome, channel_id: int) -> None:
-        if outcome is Outcome.SENT:
-            self.sent += 1
-        elif outcome is Outcome.RETRYING:
-            self.retrying += 1
-        else:
-            self.failed += 1
-            if outcome is Outcome.DISABLED:
-                self.disabled_channels.append(channel_id)
 
 
 TargetKey = tuple[int, int | None]  # channel, thread

@@ -15,40 +15,35 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.alerts.delivery import AlertSender, Deliverer, DeliveryReport
+from bot.alerts.delivery import AlertSender, Deliverer
 from bot.alerts.precise import PreciseFigureAsker
 from bot.alerts.sites import ObservabilityJudge
+from bot.alerts.status import KEEP_HISTORY, DeliveryReport, WatcherStatus
+from bot.alerts.trust import PollRejected, checked_objects, still_listed
 from bot.config import AlertsSettings
 from bot.errors import CannotSave, UpstreamError
 from bot.guilds import GuildPolicy
 from bot.metrics import Metrics
-from bot.neocp.diff import diff_snapshot, start_tracking, unique_objects
-from bot.neocp.events import NeocpEvent, TrackedObject
+from bot.neocp.diff import diff_snapshot, start_tracking
+from bot.neocp.events import NeocpEvent
 from bot.neocp.filters import AlertFilter, recipients
-from bot.scout.models import ScoutObject, Summary, UnreadableRow
-from bot.scout.parse import DOCUMENTED_VERSION
+from bot.scout.models import Summary
 from bot.store import Snapshot, Store, Subscription
 
 log = logging.getLogger(__name__)
-
-# The Scout API version whose summary format this code reads. The API asks clients to
-# check it: a changed version may mean a changed format, and misreading a changed list
-# could announce every object as removed and then as new.
-SUPPORTED_SCOUT_VERSIONS = frozenset({DOCUMENTED_VERSION})
 
 # An empty list is far more often Scout hiccuping than the NEOCP emptying, and believing it
 # would post every object as removed and then, when the list comes back, as new. So an
 # empty list changes nothing until polls have kept seeing it for this long.
 EMPTY_LIST_CONFIRMATION = timedelta(minutes=10)
 
-# Finished messages and old events are kept this long (for /alerts list), and no more of
+# Finished messages and old events are kept KEEP_HISTORY (for /alerts list), and no more of
 # them than this many, then pruned a batch each cycle.
-KEEP_HISTORY = timedelta(days=14)
 KEEP_MESSAGES = 100_000
 KEEP_EVENTS = 50_000
 PRUNE_BATCH = 2_000
@@ -60,38 +55,6 @@ class SummarySource(Protocol):
     """What the watcher needs of the Scout client."""
 
     async def summary(self, *, fresh: bool = False) -> Summary: ...
-
-
-class PollRejected(Exception):
-    """The summary cannot be trusted; the snapshot is left as it is."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class WatcherStatus:
-    """What ``/alerts status`` shows about the watcher."""
-
-    enabled: bool
-    poll_interval_seconds: float
-    last_poll_at: datetime | None = None  # the last attempt, whatever its outcome
-    last_poll_ok: bool | None = None
-    last_poll_note: str | None = None  # "33 objects, 2 events queued", ...
-    last_success_at: datetime | None = None
-    next_poll_at: datetime | None = None
-    objects_tracked: int | None = None  # None until the store has been read
-    last_error: str | None = None
-    last_error_at: datetime | None = None
-    last_delivery: DeliveryReport | None = None
-    poll_started_at: datetime | None = None  # while a poll is under way
-
-    def poll_overdue(self, now: datetime) -> bool:
-        """A poll has run longer than the interval between polls (Scout is slow)."""
-        if self.poll_started_at is None:
-            return False
-        return now - self.poll_started_at > timedelta(seconds=self.poll_interval_seconds)
 
 
 def utc_now() -> datetime:
@@ -256,7 +219,7 @@ class AlertWatcher:
     async def poll(self) -> None:
         """Fetch the summary and, if it can be trusted, store its events and deliveries."""
         started = self._clock()
-        self.status = replace(self.status, poll_started_at=started)
+        self.status = self.status.poll_started(started)
         try:
             summary = await self._source.summary(fresh=True)
             objects = checked_objects(summary)
@@ -354,28 +317,10 @@ class AlertWatcher:
 
     def _succeeded(self, note: str, tracked: int, *, outcome: str = "ok") -> None:
         self._metrics.poll(outcome)
-        started = self.status.poll_started_at or self._clock()
-        self.status = replace(
-            self.status,
-            last_poll_at=started,
-            poll_started_at=None,
-            last_poll_ok=True,
-            last_poll_note=note,
-            last_success_at=started,
-            objects_tracked=tracked,
-        )
+        self.status = self.status.poll_succeeded(note, tracked, now=self._clock())
 
     def _failed(self, error: str) -> None:
-        started = self.status.poll_started_at or self._clock()
-        self.status = replace(
-            self.status,
-            last_poll_at=started,
-            poll_started_at=None,
-            last_poll_ok=False,
-            last_poll_note=error,
-            last_error=error,
-            last_error_at=started,
-        )
+        self.status = self.status.poll_failed(error, now=self._clock())
 
     async def _prune(self) -> None:
         removed = await self._store.prune(
@@ -386,47 +331,3 @@ class AlertWatcher:
         )
         if removed:
             log.info("pruned %d old alert records", removed)
-
-
-def still_listed(
-    tracked: Iterable[TrackedObject],
-    readable: Sequence[ScoutObject],
-    unreadable: Sequence[UnreadableRow],
-) -> list[ScoutObject]:
-    """Tracked objects Scout still lists, in rows the bot could not read this time.
-
-    They keep their last readable record: neither changed nor removed. A row without a
-    readable designation could be any of them, so then every tracked object missing from
-    the readable rows is kept, and removals wait until the list can be read whole.
-    """
-    if not unreadable:
-        return []
-    listed = {obj.designation for obj in readable}
-    named = {row.designation for row in unreadable}
-    keep_all_missing = None in named
-    return [
-        item.latest
-        for item in tracked
-        if item.designation not in listed and (keep_all_missing or item.designation in named)
-    ]
-
-
-def checked_objects(summary: Summary) -> list[ScoutObject]:
-    """The summary's objects, once it is known to be the format we read and whole."""
-    version = summary.signature.version if summary.signature else None
-    if version is not None and version not in SUPPORTED_SCOUT_VERSIONS:
-        known = ", ".join(sorted(SUPPORTED_SCOUT_VERSIONS))
-        raise PollRejected(f"Scout API version {version} (this bot reads {known})")
-    if summary.count is not None and summary.count != summary.rows:
-        raise PollRejected(f"Scout said {summary.count} objects but sent {summary.rows}")
-    if len(summary.unreadable) > len(summary.objects):
-        raise PollRejected(f"{len(summary.unreadable)} of {summary.rows} rows unreadable")
-    if any(not obj.designation.strip() for obj in summary.objects):
-        raise PollRejected("an object without a designation")
-    unique = unique_objects(summary.objects)
-    if len(unique) != len(summary.objects):
-        log.warning(
-            "Scout listed %d designations more than once; keeping the latest of each",
-            len(summary.objects) - len(unique),
-        )
-    return unique

@@ -11,7 +11,7 @@ from typing import Final
 
 import discord
 
-from bot.alerts.watcher import KEEP_HISTORY, WatcherStatus
+from bot.alerts.status import KEEP_HISTORY, WatcherStatus
 from bot.health import ServiceHealth
 from bot.neocp.events import Change, EventKind, NeocpEvent
 from bot.neocp.filters import AlertFilter

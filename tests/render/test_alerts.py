@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import discord
 
-from bot.alerts.watcher import WatcherStatus
+from bot.alerts.status import WatcherStatus
 from bot.health import ServiceHealth
 from bot.neocp import AlertFilter, Change, EventKind, NeocpEvent
 from bot.render.alerts import (
