@@ -74,26 +74,16 @@ class WatcherStatus:
 
     def poll_succeeded(self, note: str, tracked: int, *, now: datetime) -> WatcherStatus:
         """The poll under way (or, if none was noted, one at ``now``) ended well."""
-        started = self.poll_started_at or now
-        return replace(
-            self,
-            last_poll_at=started,
-            poll_started_at=None,
-            last_poll_ok=True,
-            last_poll_note=note,
-            last_success_at=started,
-            objects_tracked=tracked,
-        )
+        ended = self._poll_ended(note, ok=True, now=now)
+        return replace(ended, last_success_at=ended.last_poll_at, objects_tracked=tracked)
 
     def poll_failed(self, error: str, *, now: datetime) -> WatcherStatus:
         """The poll under way (or, if none was noted, one at ``now``) failed."""
+        ended = self._poll_ended(error, ok=False, now=now)
+        return replace(ended, last_error=error, last_error_at=ended.last_poll_at)
+
+    def _poll_ended(self, note: str, *, ok: bool, now: datetime) -> WatcherStatus:
         started = self.poll_started_at or now
         return replace(
-            self,
-            last_poll_at=started,
-            poll_started_at=None,
-            last_poll_ok=False,
-            last_poll_note=error,
-            last_error=error,
-            last_error_at=started,
+            self, last_poll_at=started, poll_started_at=None, last_poll_ok=ok, last_poll_note=note
         )

@@ -35,7 +35,7 @@ from bot.scout.models import (
     ScoutObject,
     Summary,
 )
-from bot.scout.transport import Lane, ScoutTransport, Sleep
+from bot.scout.transport import Lane, Pace, ScoutTransport, Sleep
 from bot.scout.validation import EphemerisQuery, ObjectRequest
 from bot.scout.values import validate_designation, validate_orbit_count, validate_plot_kinds
 
@@ -54,9 +54,8 @@ class ScoutClient:
         rng: random.Random | None = None,
     ) -> None:
         """``sleep``, ``clock`` and ``rng`` are injectable so tests never wait."""
-        self._transport = ScoutTransport(
-            http, settings, health=health, sleep=sleep, clock=clock, rng=rng
-        )
+        pace = Pace(sleep, clock, rng or random.Random())
+        self._transport = ScoutTransport(http, settings, health, pace)
         self.settings = settings
         self.outage = self._transport.outage
         self._cache = ScoutCache(settings.cache_max_entries, clock=clock)

@@ -22,6 +22,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
@@ -58,28 +59,29 @@ class Lane(enum.Enum):
     BACKGROUND = "background"
 
 
+@dataclass(frozen=True)
+class Pace:
+    """How the client waits and draws its jitter: injectable, so tests never wait."""
+
+    sleep: Sleep = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+    rng: random.Random = field(default_factory=random.Random)
+
+
 class ScoutTransport:
     def __init__(
-        self,
-        http: httpx.AsyncClient,
-        settings: ScoutSettings,
-        *,
-        health: UpstreamHealth,
-        sleep: Sleep = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rng: random.Random | None = None,
+        self, http: httpx.AsyncClient, settings: ScoutSettings, health: UpstreamHealth, pace: Pace
     ) -> None:
-        """``sleep``, ``clock`` and ``rng`` are injectable so tests never wait."""
         self.http = http
         self.settings = settings
         self.health = health
         self._url = str(settings.base_url)
-        self._sleep = sleep
-        self._clock = clock
-        self._rng = rng or random.Random()
+        self._sleep = pace.sleep
+        self._clock = pace.clock
+        self._rng = pace.rng
         self._lanes = lane_semaphores(settings.max_in_flight)
         # Marked down after a command gave up on Scout: commands answered at once, not in 40 s.
-        self.outage = Outage(clock, settings.down_pause_seconds)
+        self.outage = Outage(pace.clock, settings.down_pause_seconds)
         self.upstream_calls = 0  # HTTP requests actually sent (for benchmarks and tests)
 
     async def get(
