@@ -5,6 +5,7 @@ posting."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -114,6 +115,9 @@ async def test_polling_goes_on_while_a_long_fan_out_is_posting(bot: Bot) -> None
             await asyncio.sleep(0.01)
     finally:
         poster.cancel()
+        # Awaited, so that the store is never closed under the poster's transaction.
+        with contextlib.suppress(asyncio.CancelledError):
+            await poster
     assert sorted(bot.sender.posted(HERE)) == [("new", "P21dddd"), ("new", "P21eeee")]
     assert len(bot.sender.messages_to(HERE)) == 2  # one per poll
 
