@@ -294,7 +294,7 @@ async def _subscription_site(
     names none); InvalidInput when there is none to use."""
     if typed is None and not observable:
         return None
-    stored = await server_site(interaction, typed)
+    stored = await server_site(interaction, typed, personal=False)
     if stored is None:
         raise InvalidInput(
             "`observable` needs a site and this server has no default one: name one with "

@@ -1,7 +1,8 @@
 """/site: a server's telescopes (MPC observatory codes), one of them the default.
 
-Adding, removing and choosing the default need Manage Server, checked in code; everyone
-may list them. Answers are ephemeral except the list, which the team reads together.
+Adding, removing and choosing the server's default need Manage Server, checked in code;
+everyone may list them and choose their own default (``/site mine``). Answers are
+ephemeral except the list, which the team reads together.
 Other commands name a site with ``site_autocomplete`` and find it with ``server_site``.
 """
 
@@ -18,21 +19,23 @@ from discord.ext import commands
 
 from bot.client import ScoutBot
 from bot.errors import InvalidInput
-from bot.render.sites import default_message, removed_message, site_saved_embed, sites_embed
+from bot.render.sites import (
+    default_message,
+    mine_message,
+    removed_message,
+    site_saved_embed,
+    sites_embed,
+)
 from bot.scout.validation import GEOCENTRIC
 from bot.sky import (
     DEFAULT_MIN_ALTITUDE,
-    DarkWindow,
-    Location,
     Site,
     Twilight,
-    location_of,
     parse_code,
     search,
     site_observatory,
+    sky_of,
 )
-from bot.sky.night import sky_grid
-from bot.sky.plan import tonight_window
 from bot.store import Store, StoredSite
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 Interaction = discord.Interaction[ScoutBot]
 MAX_SITES_PER_SERVER = 25  # autocomplete and the list's embed show at most 25
 TwilightChoice = Literal["nautical", "astronomical"]
+# The permission the server's own settings need, named once for the commands that change them.
+manage_server_only = app_commands.checks.has_permissions(manage_guild=True)
 
 
 # --- finding a server's site (shared with /scout and /alerts) -----------------------------
@@ -58,11 +63,16 @@ def _guild_id(interaction: Interaction) -> int:
     return interaction.guild_id
 
 
-async def server_site(interaction: Interaction, typed: str | None) -> StoredSite | None:
-    """The server's site named by ``typed`` (a code, or a choice's label), or its default
-    when nothing was typed (None when it has none). An unknown code is refused."""
+async def server_site(
+    interaction: Interaction, typed: str | None, *, personal: bool = True
+) -> StoredSite | None:
+    """The server's site named by ``typed`` (a code, or a choice's label); when nothing was
+    typed, the default of the person asking (their own, else the server's; only the
+    server's when not ``personal``), None when there is none. An unknown code is refused."""
     store, guild_id = _store(interaction), _guild_id(interaction)
     if typed is None or not typed.strip():
+        if personal:
+            return await store.site_for_member(guild_id, interaction.user.id)
         return await store.default_site(guild_id)
     code = parse_code(typed)
     stored = await store.site(guild_id, code)
@@ -76,13 +86,14 @@ async def server_site(interaction: Interaction, typed: str | None) -> StoredSite
 
 async def ephemeris_site(interaction: Interaction, obs_code: str | None) -> tuple[str, str | None]:
     """The code an ephemeris is asked from and the server's name for it: the code given
-    (named if it is one of the server's sites), else the server's default site, else the
-    geocentre. A code the server lacks is left to the ephemeris query's own check."""
+    (named if it is one of the server's sites), else the default site of the person asking
+    (their own, else the server's), else the geocentre. A code the server lacks is left to
+    the ephemeris query's own check."""
     store = interaction.client.store
     if interaction.guild_id is None or store is None:
         return (obs_code or GEOCENTRIC), None
     if obs_code is None or not obs_code.strip():
-        default = await store.default_site(interaction.guild_id)
+        default = await store.site_for_member(interaction.guild_id, interaction.user.id)
         return (GEOCENTRIC, None) if default is None else (default.site.code, default.site.label)
     named = await store.site(interaction.guild_id, obs_code.strip().upper())
     return obs_code, None if named is None else named.site.label
@@ -113,17 +124,6 @@ async def observatory_autocomplete(
     return [app_commands.Choice(name=obs.label[:100], value=obs.code) for obs in search(current)]
 
 
-def sky_of(site: Site, now: datetime) -> tuple[Location, DarkWindow | None, float | None]:
-    """Where the site is, its coming night, and how much Moon there is in it."""
-    location = location_of(site)
-    window = tonight_window(site, now)
-    moon = None
-    if window is not None:
-        middle = window.start + (window.end - window.start) / 2
-        moon = sky_grid(location, now).moon_illumination(middle)
-    return location, window, moon
-
-
 # --- the commands -------------------------------------------------------------------------
 
 
@@ -134,17 +134,8 @@ class Sites(commands.Cog):
         self.bot = bot
 
     @site.command(name="add", description="Register one of the team's telescopes")
-    @app_commands.describe(
-        code="MPC observatory code, e.g. G96 (type a code or a place)",
-        name="How answers name it (default: the MPC's name)",
-        min_altitude=f"Lowest altitude worth observing, degrees (default {DEFAULT_MIN_ALTITUDE:g})",
-        limiting_vmag="Faintest V the telescope reaches",
-        fov_arcmin="Field of view, arcminutes",
-        twilight="How dark: nautical (Sun below -12°, default) or astronomical (-18°)",
-        default="Make it the server's default site",
-    )
     @app_commands.autocomplete(code=observatory_autocomplete)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @manage_server_only
     async def add(
         self,
         interaction: Interaction,
@@ -156,6 +147,17 @@ class Sites(commands.Cog):
         twilight: TwilightChoice = "nautical",
         default: bool = False,
     ) -> None:
+        """Register one of the team's telescopes (the options' descriptions are read from here).
+
+        Args:
+            code: MPC observatory code, e.g. G96 (type a code or a place)
+            name: How answers name it (default: the MPC's name)
+            min_altitude: Lowest altitude worth observing, degrees (default 25)
+            limiting_vmag: Faintest V the telescope reaches
+            fov_arcmin: Field of view, arcminutes
+            twilight: How dark: nautical (Sun below -12°, default) or astronomical (-18°)
+            default: Make it the server's default site
+        """
         guild_id = _guild_id(interaction)
         observatory = site_observatory(code)
         assert observatory.longitude is not None  # site_observatory checked it is on Earth
@@ -192,7 +194,7 @@ class Sites(commands.Cog):
     @site.command(name="remove", description="Forget one of this server's sites")
     @app_commands.describe(code="The site's MPC code")
     @app_commands.autocomplete(code=site_autocomplete)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @manage_server_only
     async def remove(self, interaction: Interaction, code: str) -> None:
         guild_id = _guild_id(interaction)
         code = parse_code(code)
@@ -213,7 +215,7 @@ class Sites(commands.Cog):
     @site.command(name="default", description="Choose the server's default site")
     @app_commands.describe(code="The site's MPC code")
     @app_commands.autocomplete(code=site_autocomplete)
-    @app_commands.checks.has_permissions(manage_guild=True)
+    @manage_server_only
     async def default(self, interaction: Interaction, code: str) -> None:
         guild_id = _guild_id(interaction)
         code = parse_code(code)
@@ -227,10 +229,39 @@ class Sites(commands.Cog):
 
     @site.command(name="list", description="This server's sites and tonight's dark windows")
     async def list_(self, interaction: Interaction) -> None:
-        stored = await _store(interaction).guild_sites(_guild_id(interaction))
+        store, guild_id = _store(interaction), _guild_id(interaction)
+        stored = await store.guild_sites(guild_id)
+        own = await store.member_site(guild_id, interaction.user.id)
         now = datetime.now(UTC)
         rows = await asyncio.to_thread(lambda: [(s, *sky_of(s.site, now)) for s in stored])
-        await interaction.response.send_message(embed=sites_embed(rows, now))
+        await interaction.response.send_message(embed=sites_embed(rows, now, own=own))
+
+    @site.command(name="mine", description="Your own default site; without options, show it")
+    @app_commands.describe(
+        code="One of the server's sites: your follow-up and your /scout answers use it",
+        clear="Forget your own default (the server's is used again)",
+    )
+    @app_commands.autocomplete(code=site_autocomplete)
+    async def mine(
+        self, interaction: Interaction, code: str | None = None, clear: bool = False
+    ) -> None:
+        store, guild_id = _store(interaction), _guild_id(interaction)
+        member_id = interaction.user.id
+        if code is not None and clear:
+            raise InvalidInput("Name a site for `code` or clear yours, not both.")
+        if code is not None:
+            chosen = await server_site(interaction, code)  # refuses a code the server lacks
+            assert chosen is not None
+            await store.set_member_site(guild_id, member_id, chosen.site.code)
+            log.info("user %d chose %s as their site in %d", member_id, chosen.site.code, guild_id)
+        elif clear:
+            await store.set_member_site(guild_id, member_id, None)
+        own = await store.member_site(guild_id, member_id)
+        server_default = await store.default_site(guild_id)
+        changed = code is not None or clear
+        await interaction.response.send_message(
+            mine_message(own, server_default, changed=changed), ephemeral=True
+        )
 
 
 async def setup(bot: ScoutBot) -> None:

@@ -70,10 +70,41 @@ def site_title(stored: StoredSite) -> str:
     return truncate(f"{site_label(stored.site)}{star}", 256)
 
 
+def own_default_line(own: StoredSite | None) -> str:
+    """/site list's line for the person who asked: "Your default: Mt. Lemmon (G96)"."""
+    if own is None:
+        return "Your default: the server's (`/site mine` chooses your own)"
+    return f"Your default: {site_label(own.site)}"
+
+
+def mine_message(
+    own: StoredSite | None, server_default: StoredSite | None, *, changed: bool
+) -> str:
+    """/site mine's answer: the person's own default site, or what is used without one."""
+    if own is not None:
+        label = site_label(own.site)
+        if changed:
+            return (
+                f"Your default site is now {label}: your follow-up presses record it, and "
+                "`/scout tonight` and `/scout ephemeris` use it when you name no site."
+            )
+        return f"Your default site is {label}. `/site mine clear:True` goes back to the server's."
+    text = "You have no default site of your own" + (" any more" if changed else "")
+    if server_default is None:
+        text += ", and this server has none either."
+    else:
+        text += f": the server's, {site_label(server_default.site)}, is used."
+    return text if changed else text + " Choose one with `/site mine code:`."
+
+
 def sites_embed(
-    rows: list[tuple[StoredSite, Location, DarkWindow | None, float | None]], now: datetime
+    rows: list[tuple[StoredSite, Location, DarkWindow | None, float | None]],
+    now: datetime,
+    *,
+    own: StoredSite | None = None,
 ) -> discord.Embed:
-    """/site list: every site with its coordinates and tonight's dark window."""
+    """/site list: every site with its coordinates and tonight's dark window, and the
+    default site of the person who asked (``own``: theirs, if they chose one)."""
     embed = discord.Embed(title="Observing sites", colour=SITE_COLOUR)
     if not rows:
         embed.description = (
@@ -81,7 +112,9 @@ def sites_embed(
             "`/site add code:G96`."
         )
         return embed
-    embed.description = f"Dark windows: the coming night as of {now:%d %b %H:%M} UTC."
+    embed.description = (
+        f"Dark windows: the coming night as of {now:%d %b %H:%M} UTC.\n{own_default_line(own)}"
+    )
     for stored, location, window, moon in rows[:EMBED_FIELD_LIMIT]:
         embed.add_field(
             name=site_title(stored), value=site_lines(stored, location, window, moon), inline=False

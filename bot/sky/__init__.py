@@ -13,6 +13,7 @@ from bot.sky.plan import (
     location_of,
     observable_within,
     plan_tonight,
+    sky_of,
     tonight_window,
 )
 from bot.sky.priority import FORMULA, Priority
@@ -39,5 +40,6 @@ __all__ = [
     "plan_tonight",
     "search",
     "site_observatory",
+    "sky_of",
     "tonight_window",
 ]

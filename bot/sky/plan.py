@@ -71,6 +71,17 @@ def tonight_window(site: Site, now: datetime) -> DarkWindow | None:
     return coming_night(sky_grid(location_of(site), now), site.twilight, now)
 
 
+def sky_of(site: Site, now: datetime) -> tuple[Location, DarkWindow | None, float | None]:
+    """Where the site is, its coming night, and how much Moon there is in it (/site)."""
+    location = location_of(site)
+    window = tonight_window(site, now)
+    moon = None
+    if window is not None:
+        middle = window.start + (window.end - window.start) / 2
+        moon = sky_grid(location, now).moon_illumination(middle)
+    return location, window, moon
+
+
 def plan_tonight(
     objects: Sequence[ScoutObject],
     site: Site,

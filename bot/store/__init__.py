@@ -207,6 +207,11 @@ class Store(OutboxMethods):
         async with self._db.writing() as conn:
             return await site_rows.set_member_site(conn, guild_id, member_id, code)
 
+    async def member_site(self, guild_id: int, member_id: int) -> StoredSite | None:
+        """The site the member chose as their own default, if any."""
+        async with self._db.reading() as conn:
+            return await site_rows.member_own(conn, guild_id, member_id)
+
     async def site_for_member(self, guild_id: int, member_id: int) -> StoredSite | None:
         """The member's own default site, else the server's, else None."""
         async with self._db.reading() as conn:

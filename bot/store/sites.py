@@ -204,8 +204,8 @@ async def set_member_site(
     return site
 
 
-async def for_member(conn: AsyncConnection, guild_id: int, member_id: int) -> StoredSite | None:
-    """The member's own default site, else the server's default, else None."""
+async def member_own(conn: AsyncConnection, guild_id: int, member_id: int) -> StoredSite | None:
+    """The site the member chose as their own default, if any (and the server still has it)."""
     code = (
         await conn.execute(
             select(member_sites.c.code).where(
@@ -213,11 +213,12 @@ async def for_member(conn: AsyncConnection, guild_id: int, member_id: int) -> St
             )
         )
     ).scalar_one_or_none()
-    if code is not None:
-        site = await one(conn, guild_id, code)
-        if site is not None:
-            return site
-    return await default(conn, guild_id)
+    return None if code is None else await one(conn, guild_id, code)
+
+
+async def for_member(conn: AsyncConnection, guild_id: int, member_id: int) -> StoredSite | None:
+    """The member's own default site, else the server's default, else None."""
+    return await member_own(conn, guild_id, member_id) or await default(conn, guild_id)
 
 
 async def forget_guild(conn: AsyncConnection, guild_id: int) -> int:

@@ -10,11 +10,12 @@ import pytest
 from discord import app_commands
 
 from bot.errors import InvalidInput
-from bot.sky import search
+from bot.sky import DEFAULT_MIN_ALTITUDE, search
 from bot.store import Store
 from cogs.site import (
     MAX_SITES_PER_SERVER,
     Sites,
+    ephemeris_site,
     observatory_autocomplete,
     server_site,
     site_autocomplete,
@@ -202,3 +203,104 @@ async def test_server_site_is_the_named_one_else_the_default(cog: Sites, bot: An
     assert named is not None and named.site.code == "703"
     with pytest.raises(InvalidInput, match="no site F51"):
         await server_site(interaction(bot), "F51")
+
+
+# --- a member's own default site (/site mine) ---------------------------------------------
+
+
+def member(bot: Any, member_id: int = 5151) -> Any:
+    """Someone without Manage Server, as most observers are."""
+    made = make_interaction(client=bot, user=make_member(member_id=member_id))
+    made.permissions = discord.Permissions.none()
+    return made
+
+
+async def mine(cog: Sites, used: Any, code: str | None = None, clear: bool = False) -> str:
+    await Sites.mine.callback(cog, used, code, clear)
+    assert used.response.send_message.await_args.kwargs["ephemeral"] is True
+    answer = used.response.send_message.await_args.args[0]
+    assert isinstance(answer, str)
+    return answer
+
+
+def test_anyone_may_choose_their_own_site() -> None:
+    assert not Sites.mine.checks
+
+
+async def test_without_options_it_says_the_servers_default_is_used(cog: Sites, bot: Any) -> None:
+    assert await mine(cog, member(bot)) == (
+        "You have no default site of your own, and this server has none either. "
+        "Choose one with `/site mine code:`."
+    )
+    await add(cog, bot, "G96", name="Mt. Lemmon")
+    assert await mine(cog, member(bot)) == (
+        "You have no default site of your own: the server's, Mt. Lemmon (G96), is used. "
+        "Choose one with `/site mine code:`."
+    )
+
+
+async def test_choosing_showing_and_clearing_ones_own_site(
+    cog: Sites, bot: Any, store: Store
+) -> None:
+    await add(cog, bot, "G96", name="Mt. Lemmon")
+    await add(cog, bot, "703", name="Catalina")
+    chosen = await mine(cog, member(bot), "703 Catalina")
+    assert chosen.startswith("Your default site is now Catalina (703): your follow-up presses")
+    assert (await store.site_for_member(GUILD, 5151)) == await store.site(GUILD, "703")
+    assert await mine(cog, member(bot)) == (
+        "Your default site is Catalina (703). `/site mine clear:True` goes back to the server's."
+    )
+    # Someone else's default is still the server's.
+    other = await store.site_for_member(GUILD, 6161)
+    assert other is not None and other.site.code == "G96"
+    cleared = await mine(cog, member(bot), clear=True)
+    assert cleared == (
+        "You have no default site of your own any more: the server's, Mt. Lemmon (G96), is used."
+    )
+    assert await store.member_site(GUILD, 5151) is None
+
+
+async def test_a_code_the_server_lacks_is_refused_and_the_old_choice_kept(
+    cog: Sites, bot: Any, store: Store
+) -> None:
+    await add(cog, bot, "G96")
+    await mine(cog, member(bot), "G96")
+    with pytest.raises(InvalidInput, match="This server has no site F51"):
+        await mine(cog, member(bot), "F51")
+    with pytest.raises(InvalidInput, match="not both"):
+        await mine(cog, member(bot), "G96", clear=True)
+    kept = await store.member_site(GUILD, 5151)
+    assert kept is not None and kept.site.code == "G96"
+
+
+async def test_the_list_names_the_askers_own_default(cog: Sites, bot: Any) -> None:
+    await add(cog, bot, "G96", name="Mt. Lemmon")
+    await add(cog, bot, "703", name="Catalina")
+    used = member(bot)
+    await Sites.list_.callback(cog, used)
+    assert "Your default: the server's (`/site mine` chooses your own)" in (
+        sent_embed(used).description or ""
+    )
+    await mine(cog, member(bot), "703")
+    used = member(bot)
+    await Sites.list_.callback(cog, used)
+    assert "Your default: Catalina (703)" in (sent_embed(used).description or "")
+
+
+async def test_ones_own_site_is_the_default_of_ones_own_answers(cog: Sites, bot: Any) -> None:
+    await add(cog, bot, "G96")
+    await add(cog, bot, "703")
+    await mine(cog, member(bot), "703")
+    own = await server_site(member(bot), None)
+    assert own is not None and own.site.code == "703"
+    # A subscription's site is the channel's, never the moderator's own.
+    server = await server_site(member(bot), None, personal=False)
+    assert server is not None and server.site.code == "G96"
+    assert (await ephemeris_site(member(bot), None))[0] == "703"
+
+
+def test_site_adds_options_are_described_from_its_docstring() -> None:
+    described = {parameter.name: parameter.description for parameter in Sites.add.parameters}
+    assert described["code"] == "MPC observatory code, e.g. G96 (type a code or a place)"
+    assert described["min_altitude"].endswith(f"(default {DEFAULT_MIN_ALTITUDE:g})")
+    assert all(text and text != "…" and len(text) <= 100 for text in described.values())

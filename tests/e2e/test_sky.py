@@ -100,6 +100,21 @@ async def test_site_list_is_public_and_shows_the_dark_window(fake_discord: FakeD
     assert "Mt. Lemmon (G96) ★ default" in answer.text and "UTC (" in answer.text
 
 
+async def test_a_member_chooses_their_own_default_site(fake_discord: FakeDiscord) -> None:
+    """Without Manage Server: /site mine shows, sets and refuses; /site list names it."""
+    await site_command(fake_discord, "add", code="703", name="Catalina")
+    shown = await site_command(fake_discord, "mine", permissions=MEMBER_PERMISSIONS)
+    assert shown.ephemeral and "the server's, Mt. Lemmon (G96), is used" in shown.text
+    chosen = await site_command(fake_discord, "mine", permissions=MEMBER_PERMISSIONS, code="703")
+    assert chosen.ephemeral and "Your default site is now Catalina (703)" in chosen.text
+    interaction = await fake_discord.slash(
+        "site list", guild_id=TEAM_GUILD, channel_id=GENERAL, user=MODERATOR
+    )
+    assert "Your default: Catalina (703)" in (await fake_discord.answer(interaction)).text
+    refused = await site_command(fake_discord, "mine", permissions=MEMBER_PERMISSIONS, code="F51")
+    assert refused.ephemeral and "This server has no site F51" in refused.text
+
+
 async def test_scout_tonight_ranks_what_mt_lemmon_can_reach(
     fake_discord: FakeDiscord, fake_scout: FakeScout
 ) -> None:

@@ -85,14 +85,17 @@ async def test_a_member_default_overrides_the_servers(store: Store) -> None:
     await store.save_site(GUILD, site("703"), by=ALICE, at=T0)
     fallback = await store.site_for_member(GUILD, BOB)
     assert fallback is not None and fallback.site.code == "G96"
+    assert await store.member_site(GUILD, BOB) is None  # no choice of Bob's own
     mine = await store.set_member_site(GUILD, BOB, "703")
     assert mine is not None and mine.site.code == "703"
     chosen = await store.site_for_member(GUILD, BOB)
     assert chosen is not None and chosen.site.code == "703"
+    assert await store.member_site(GUILD, BOB) == chosen
     # Once the site is removed, the server's default applies again.
     await store.remove_site(GUILD, "703")
     again = await store.site_for_member(GUILD, BOB)
     assert again is not None and again.site.code == "G96"
+    assert await store.member_site(GUILD, BOB) is None
 
 
 async def test_a_member_cannot_choose_a_site_the_server_lacks(store: Store) -> None:
