@@ -13,7 +13,9 @@
    everything measured is the bot's own work. Wall time, median and worst.
 3. A poll with 100 site-filtered subscriptions: choosing the recipients of 30 new objects
    (the watcher's ``ObservabilityJudge`` and each filter's verdict, sites read from a real
-   SQLite store) on one and on three sites, against 100 subscriptions with thresholds only.
+   SQLite store) on one and on three sites, against 100 subscriptions with thresholds only;
+   then the alerts' precise site figures (``PreciseFigureAsker``, with a Scout that answers
+   every ephemeris at once): how many ephemeris requests, and the bot's own time.
 
 A benchmark, not a test: it prints and asserts nothing.
 """
@@ -26,13 +28,15 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.scout.models import ScoutObject, Summary
+from bot.neocp.events import NeocpEvent
+from bot.scout.models import Ephemeris, EphemerisRecord, ScoutObject, Summary
+from bot.scout.validation import EphemerisQuery
 from bot.sky import Site, plan_tonight, site_observatory
 from bot.sky.night import _cache as grid_cache
-from bot.store import Store
+from bot.store import Store, Subscription
 
 SIZES = (30, 300, 3000)
 TARGET_MS = 150.0
@@ -111,11 +115,8 @@ def ranking(runs: int) -> None:
 
 async def answer_overhead(runs: int) -> None:
     # Imported here: the Discord-side pieces are only needed for this part.
-    from unittest.mock import create_autospec
-
-    from bot.scout import ScoutClient
     from cogs.scout import Scout
-    from tests.helpers import make_bot, make_interaction
+    from tests.helpers import make_bot, make_interaction, spec_scout_client
 
     site, now = lemmon(), datetime.now(UTC)
     print("/scout tonight answer overhead (callback → followup, Scout answering at once):")
@@ -124,7 +125,7 @@ async def answer_overhead(runs: int) -> None:
         await store.save_site(111, site, by=1)
         try:
             for size in SIZES:
-                scout: Any = create_autospec(ScoutClient, instance=True)
+                scout: Any = spec_scout_client()
                 scout.summary.return_value = Summary(data=neocp(size, now))
                 bot = make_bot(scout_client=scout, store=store)
                 cog = Scout(bot)
@@ -165,7 +166,7 @@ async def poll_with_sites(runs: int) -> None:
     the sites read from a real SQLite store; no Scout request is made by it at all."""
     from bot.alerts.sites import ObservabilityJudge
     from bot.neocp import AlertFilter
-    from bot.neocp.events import EventKind, NeocpEvent
+    from bot.neocp.events import EventKind
     from bot.store import NewSubscription
 
     now = datetime.now(UTC)
@@ -205,6 +206,7 @@ async def poll_with_sites(runs: int) -> None:
                     )
                 subscriptions = await store.active_subscriptions()
                 times, delivered = [], 0
+                chosen_ids: list[list[int]] = []
                 for _ in range(runs):
                     started = time.perf_counter()
                     judge = await ObservabilityJudge.for_poll(store, subscriptions, events, now=now)
@@ -218,8 +220,44 @@ async def poll_with_sites(runs: int) -> None:
                     f"  {label:11s}: {statistics.median(times):6.1f} / {max(times):6.1f} ms, "
                     f"{delivered} deliveries chosen"
                 )
+                pairs = list(zip(events, chosen_ids, strict=True))
+                await precise_figures_cost(store, subscriptions, pairs)
             finally:
                 await store.close()
+
+
+class InstantEphemerides:
+    """Scout answering every ephemeris at once: half-hourly, 40° up, dark."""
+
+    def __init__(self, obj: ScoutObject) -> None:
+        self.requests = 0
+        self._object = obj
+
+    async def ephemeris(self, query: EphemerisQuery) -> Ephemeris:
+        self.requests += 1
+        assert query.start is not None and query.stop is not None
+        steps = int((query.stop - query.start).total_seconds() // 1800) + 1
+        records = [
+            EphemerisRecord(
+                time=query.start + timedelta(minutes=30 * i),
+                sigma_pos=2.0,
+                median={"el": 40.0, "vmag": 20.0, "moon": 90.0},
+            )
+            for i in range(steps)
+        ]
+        return Ephemeris(object=self._object, records=records)
+
+
+async def precise_figures_cost(
+    store: Store, subscriptions: list[Subscription], chosen: list[tuple[NeocpEvent, list[int]]]
+) -> None:
+    from bot.alerts.precise import PreciseFigureAsker
+
+    scout = InstantEphemerides(chosen[0][0].object)
+    started = time.perf_counter()
+    await PreciseFigureAsker(scout, store).attach(chosen, subscriptions, now=datetime.now(UTC))
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"  {'':11s}  site figures: {scout.requests} ephemeris requests, {elapsed:.1f} ms")
 
 
 if __name__ == "__main__":

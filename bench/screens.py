@@ -16,6 +16,7 @@ from pathlib import Path
 
 import discord
 
+from bench.screens_sites import LEMMON, site_alerts, site_screens
 from bot.alerts.watcher import WatcherStatus
 from bot.errors import InvalidInput
 from bot.followup.status import FollowupStatus, ObjectKey, StatusRecord
@@ -41,7 +42,6 @@ from bot.sky import plan_tonight
 from bot.sky.code_suggestions import ephemeris_code
 from bot.store import OutboxCounts, Subscription, SubscriptionState
 from tests.recorded import ephemeris, observations, orbits, summary
-from tests.sky.helpers import site
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screens.md"
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -205,8 +205,7 @@ def screens() -> list[tuple[str, str]]:
         state=SubscriptionState.ACTIVE,
         last_delivery_at=NOW,
     )
-    lemmon = site("G96", name="Mt. Lemmon", limiting_vmag=21.5, fov_arcmin=60)
-    tonight = plan_tonight(objects, lemmon, NOW)
+    tonight = plan_tonight(objects, LEMMON, NOW)
     return [
         ("/scout list", embed_text(list_page(selected, options, total=len(objects)).embed)),
         ("/scout object", embed_text(object_embed(rated, now=rated.last_run))),
@@ -224,7 +223,13 @@ def screens() -> list[tuple[str, str]]:
         ("/followup mine", embed_text(followup_mine(selected))),
         ("/about", embed_text(about())),
         ("Errors that teach", errors()),
+        *((name, embed_text(embed)) for name, embed in site_alerts(new, NOW)),
+        *((name, shown_text(shown)) for name, shown in site_screens(NOW)),
     ]
+
+
+def shown_text(shown: discord.Embed | str) -> str:
+    return shown if isinstance(shown, str) else embed_text(shown)
 
 
 def document() -> str:
