@@ -37,6 +37,11 @@ def test_the_screens_document_shows_every_answer_in_order() -> None:
         "/followup mine",
         "/about",
         "Errors that teach",
+        "Alert with a site: Scout's figures from the site",
+        "Alert with a site: coarse, Scout not asked",
+        "/site list",
+        "/site mine code:703",
+        "/site mine",
     ]
     text = document()
     assert "Stale" in text and "rated 1 or more" in text and "ToConfirm_PrevDes" in text
@@ -44,6 +49,8 @@ def test_the_screens_document_shows_every_answer_in_order() -> None:
     assert "90 % needs a" in text and "mosaic of your field" in text
     assert "last alert: 2026-11-28 02:00 UTC (<t:" in text
     assert "Did you mean G69" in text and "I'll ask it again from 02:02 UTC" in text
+    assert "From Mt. Lemmon (G96): up 03:00-06:30 UTC" in text and "Moon 105°" in text
+    assert "From Mt. Lemmon (G96), coarse: up" in text and "Your default: Catalina (703)" in text
 
 
 def test_inline_fields_hold_short_lines() -> None:
