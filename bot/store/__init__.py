@@ -21,6 +21,7 @@ from bot.store import (
     alert_messages,
     followup_channels,
     followup_watch,
+    forget,
     interactions,
     outbox,
     snapshot,
@@ -31,6 +32,7 @@ from bot.store import subscriptions as subscription_rows
 from bot.store.alert_messages import AlertMessage, ThreadClaim, ThreadState
 from bot.store.engine import Database, StoreError, async_url, open_database
 from bot.store.followup_channels import ChannelFollowup
+from bot.store.forget import GuildDataRemoved
 from bot.store.leader import leadership_for
 from bot.store.models import (
     Delivery,
@@ -54,6 +56,7 @@ __all__ = [
     "ChannelFollowup",
     "Delivery",
     "DeliveryState",
+    "GuildDataRemoved",
     "NewSubscription",
     "OutboxCounts",
     "OutboxRow",
@@ -343,11 +346,11 @@ class Store(OutboxMethods):
         async with self._db.writing() as conn:
             return await alert_messages.note_at_risk(conn, message_id, at or _now())
 
-    async def forget_guild_followup(self, guild_id: int) -> int:
-        """Remove every status, alert message and follow-up setting of a server (privacy)."""
+    async def forget_guild(self, guild_id: int) -> GuildDataRemoved:
+        """Remove everything kept for a server: its statuses, alert messages and their
+        threads, follow-up settings, sites, members' sites and subscriptions (privacy)."""
         async with self._db.writing() as conn:
-            removed = await followup_channels.forget_guild(conn, guild_id)
-            return removed + await statuses.forget_guild(conn, guild_id)
+            return await forget.forget_guild(conn, guild_id)
 
     async def save_channel_followup(
         self, *, guild_id: int, channel_id: int, threads: bool, press_role_id: int | None
@@ -374,13 +377,11 @@ class Store(OutboxMethods):
             await statuses.guild_back(conn, guild_id)
 
     async def forget_departed_guilds(self, left_before: datetime) -> list[int]:
-        """Remove the follow-up of servers the bot left before ``left_before``."""
+        """Remove everything kept for servers the bot left before ``left_before``."""
         async with self._db.writing() as conn:
             departed = await statuses.departed_before(conn, left_before)
             for guild_id in departed:
-                await followup_channels.forget_guild(conn, guild_id)
-                await statuses.forget_guild(conn, guild_id)
-                await statuses.guild_back(conn, guild_id)
+                await forget.forget_guild(conn, guild_id)
         return departed
 
     async def prune_followup(self, first_seen_before: datetime) -> int:

@@ -8,7 +8,7 @@ Functions take a connection so that the ``Store`` face decides what one transact
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import BigInteger, Boolean, Column, Table, delete, insert, select, update
+from sqlalchemy import BigInteger, Boolean, Column, Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.schema import metadata
@@ -72,10 +72,3 @@ async def of_channel(conn: AsyncConnection, channel_id: int) -> ChannelFollowup:
     return ChannelFollowup(
         channel_id=channel_id, threads=bool(row.threads), press_role_id=row.press_role_id
     )
-
-
-async def forget_guild(conn: AsyncConnection, guild_id: int) -> int:
-    result = await conn.execute(
-        delete(followup_channels).where(followup_channels.c.guild_id == guild_id)
-    )
-    return int(result.rowcount or 0)

@@ -221,13 +221,6 @@ async def for_member(conn: AsyncConnection, guild_id: int, member_id: int) -> St
     return await member_own(conn, guild_id, member_id) or await default(conn, guild_id)
 
 
-async def forget_guild(conn: AsyncConnection, guild_id: int) -> int:
-    """Delete every site of a server the bot has left; returns how many rows went."""
-    members = await conn.execute(delete(member_sites).where(member_sites.c.guild_id == guild_id))
-    removed = await conn.execute(delete(sites).where(sites.c.guild_id == guild_id))
-    return int(members.rowcount or 0) + int(removed.rowcount or 0)
-
-
 async def _row(conn: AsyncConnection, guild_id: int, code: str) -> Row[tuple[object, ...]] | None:
     return (
         await conn.execute(select(sites).where(sites.c.guild_id == guild_id, sites.c.code == code))

@@ -213,15 +213,6 @@ async def still_listed(conn: AsyncConnection, key: ObjectKey) -> bool | None:
 # --- privacy and retention ----------------------------------------------------------------
 
 
-async def forget_guild(conn: AsyncConnection, guild_id: int) -> int:
-    """Remove everything follow-up keeps for a server; returns the rows removed."""
-    removed = 0
-    for table in TABLES:
-        result = await conn.execute(delete(table).where(table.c.guild_id == guild_id))
-        removed += int(result.rowcount or 0)
-    return removed
-
-
 async def guild_left(conn: AsyncConnection, guild_id: int, at: datetime) -> None:
     exists = (
         await conn.execute(

@@ -146,19 +146,6 @@ async def test_the_at_risk_note_is_marked_once(conn: AsyncConnection) -> None:
     assert not await alert_messages.note_at_risk(conn, 900, T0 + timedelta(hours=1))
 
 
-async def test_forgetting_a_server_removes_its_statuses_and_messages_only(
-    conn: AsyncConnection,
-) -> None:
-    await statuses.record_press(conn, press("Alice", FOUND))
-    await statuses.record_press(conn, press("Bob", FOUND, guild_id=OTHER_GUILD))
-    await _remember(conn)
-    await statuses.guild_left(conn, GUILD, T0)
-    assert await statuses.forget_guild(conn, GUILD) == 3
-    assert (await statuses.team_status(conn, GUILD, P21)).empty
-    assert await alert_messages.messages_of_object(conn, GUILD, P21) == []
-    assert not (await statuses.team_status(conn, OTHER_GUILD, P21)).empty
-
-
 async def test_departures_wait_out_their_grace_and_a_return_cancels_them(
     conn: AsyncConnection,
 ) -> None:
