@@ -34,7 +34,9 @@ from bot.render.alerts import (
     subscribed_message,
     subscriptions_embed,
 )
+from bot.render.forget import forget_question
 from bot.store import NewSubscription, Store
+from cogs.forget import forget_view
 from cogs.site import server_site, site_autocomplete
 
 log = logging.getLogger(__name__)
@@ -272,6 +274,14 @@ class Alerts(commands.Cog):
             scout=self.bot.health.get(SCOUT),
         )
         await interaction.response.send_message(embed=embed)
+
+    @alerts.command(name="forget", description="Remove everything the bot keeps for this server")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def forget(self, interaction: discord.Interaction[ScoutBot]) -> None:
+        guild_id = _guild_id(interaction)
+        await interaction.response.send_message(
+            forget_question(), view=forget_view(guild_id, interaction.user.id), ephemeral=True
+        )
 
     # --- housekeeping ---------------------------------------------------------------------
 

@@ -161,7 +161,7 @@ async def claim_thread(conn: AsyncConnection, message_id: int) -> ThreadClaim:
     """Before creating a thread on the message: record the intent, say what to do."""
     found = await message(conn, message_id)
     if found is None:
-        raise LookupError(f"message {message_id} carries no follow-up")
+        return ThreadClaim.GONE  # forgotten meanwhile (`/alerts forget`): no thread
     if found.thread_state is ThreadState.OPEN:
         return ThreadClaim.EXISTS
     if found.thread_state is ThreadState.GONE:

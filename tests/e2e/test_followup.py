@@ -343,5 +343,35 @@ async def test_a_thread_closed_to_the_bot_falls_back_to_the_channel_and_alerts_g
         bot_role.permissions |= SEND_MESSAGES_IN_THREADS
 
 
+async def test_alerts_forget_removes_the_servers_data_after_a_confirmation(
+    bot: BotProcess, fake_discord: FakeDiscord
+) -> None:
+    admin = MODERATOR_PERMISSIONS | MANAGE_GUILD
+    question = await fake_discord.answer(
+        await fake_discord.slash(
+            "alerts forget",
+            guild_id=TEAM_GUILD,
+            channel_id=GENERAL,
+            user=MODERATOR,
+            permissions=admin,
+        )
+    )
+    assert question.ephemeral and "cannot be undone" in question.text
+    assert "🟢 active" in await alerts_list(fake_discord), "nothing removed before the press"
+    edits = question.edits
+    await fake_discord.click(question, "Remove everything", user=MODERATOR, permissions=admin)
+    await fake_discord.wait_for(lambda: question.edits == edits + 1, "the answer")
+    assert question.text.startswith("Removed: 1 alert subscription, ")
+    assert "follow-up statuses" in question.text and "1 site" in question.text
+    assert question.buttons == []
+    assert "No channel gets alerts yet" in await alerts_list(fake_discord)
+    mine = await fake_discord.answer(
+        await fake_discord.slash(
+            "followup mine", guild_id=TEAM_GUILD, channel_id=GENERAL, user=ALICE
+        )
+    )
+    assert "no open targets" in mine.text
+
+
 async def test_the_log_shows_no_tracebacks(bot: BotProcess) -> None:
     assert bot.problems() == []

@@ -179,3 +179,8 @@ async def test_an_old_database_gains_the_follow_up_tables(tmp_path: Path) -> Non
         assert (await migrations.upgrade(connection)).before == "0001"
         await statuses.record_press(connection, press("Alice", FOUND))
     await engine.dispose()
+
+
+async def test_a_thread_claim_on_a_forgotten_message_opens_none(conn: AsyncConnection) -> None:
+    # `/alerts forget` may remove the alert between its posting and its thread.
+    assert await alert_messages.claim_thread(conn, 404) is ThreadClaim.GONE
