@@ -93,6 +93,7 @@ def test_the_group_and_options_are_named_as_the_design_says() -> None:
     group = Alerts.alerts
     assert group.name == "alerts"
     assert sorted(c.name for c in group.commands) == [
+        "forget",
         "list",
         "preview",
         "status",
