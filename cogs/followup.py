@@ -8,6 +8,7 @@ the coalescer so that a burst of presses is a few edits within Discord's limits.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -43,6 +44,7 @@ from bot.followup.buttons import (
     status_custom_id,
 )
 from bot.render.followup import (
+    MineWindows,
     escape,
     escape_note,
     gone_answer,
@@ -53,13 +55,16 @@ from bot.render.followup import (
     with_team,
 )
 from bot.scout import validate_designation
-from bot.store import AlertMessage, PressResult, Store
+from bot.sky import observable_within
+from bot.store import AlertMessage, PressResult, Store, StoredSite
 
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[ScoutBot]
 
 WATCH_EVERY = timedelta(minutes=10)
+# /followup mine shows each object's observing window within this many hours.
+MINE_WINDOW_HOURS = 24.0
 # A server's follow-up is removed this long after the bot left it (unless it comes back).
 DEPARTURE_GRACE = timedelta(days=7)
 
@@ -199,7 +204,36 @@ class Followup(commands.Cog):
     async def mine(self, interaction: Interaction) -> None:
         guild_id = _guild_id(interaction)
         targets = await self.store.open_targets(guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=mine_embed(targets), ephemeral=True)
+        if not targets:
+            await interaction.response.send_message(embed=mine_embed(targets), ephemeral=True)
+            return
+        # The windows are computed locally (no upstream request), but take a moment.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        stored = await self.store.site_for_member(guild_id, interaction.user.id)
+        windows = await self._windows([record.object for record, _ in targets], stored)
+        await interaction.followup.send(embed=mine_embed(targets, windows), ephemeral=True)
+
+    async def _windows(self, keys: Sequence[ObjectKey], stored: StoredSite | None) -> MineWindows:
+        """Each object's observing window in the coming day at the member's site, from its
+        position in the watcher's snapshot."""
+        now = _now()
+        if stored is None:
+            return MineWindows(None, {}, now, MINE_WINDOW_HOURS)
+        latest = {
+            (t.designation, t.first_seen): t.latest
+            for t in (await self.store.load_snapshot()).objects
+        }
+        listed = {
+            key: latest[(key.designation, key.first_seen)]
+            for key in keys
+            if (key.designation, key.first_seen) in latest
+        }
+        judged = await asyncio.to_thread(
+            observable_within, list(listed.values()), stored.site, now, MINE_WINDOW_HOURS
+        )
+        seen = {obj.designation: visibility for obj, visibility in judged.visible}
+        windows = {key: seen.get(key.designation) for key in listed}
+        return MineWindows(stored.site.code, windows, now, MINE_WINDOW_HOURS)
 
     # --- a press ----------------------------------------------------------------------------
 

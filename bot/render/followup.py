@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 import discord
@@ -24,6 +26,8 @@ from bot.render.common import (
     scout_url,
     truncate,
 )
+from bot.render.tonight import hhmm
+from bot.sky import Visibility
 
 FOLLOWUP_FIELD: Final = "Follow-up"
 _RANK: Final = re.compile(r"^\d+\.\s+")
@@ -177,22 +181,65 @@ def gone_answer(designation: str, left_at: str | None) -> str:
     )
 
 
-def mine_embed(targets: Sequence[tuple[StatusRecord, TeamStatus]]) -> discord.Embed:
-    """`/followup mine`: the member's objects still to observe or report."""
+def window_note(site_code: str, seen: Visibility | None, *, now: datetime, hours: float) -> str:
+    """Where the member observes: ``G96: up 02:10-05:40 UTC (in 3 hours), highest 62° at
+    03:55``; "up now until ..." inside the window; "not up in the dark" without one."""
+    if seen is None:
+        return f"{site_code}: not up in the dark in the next {hours:g} h"
+    if seen.start <= now:
+        return f"{site_code}: up now until {hhmm(seen.end)} UTC ({relative_time(seen.end)})"
+    return (
+        f"{site_code}: up {hhmm(seen.start)}-{hhmm(seen.end)} UTC ({relative_time(seen.start)}), "
+        f"highest {seen.best_altitude:.0f}° at {hhmm(seen.best_time)}"
+    )
+
+
+@dataclass(frozen=True)
+class MineWindows:
+    """The observing windows `/followup mine` shows: at the member's site (their own
+    default, else the server's; None: no site set), per object still on the NEOCP."""
+
+    site_code: str | None
+    windows: Mapping[ObjectKey, Visibility | None]
+    now: datetime
+    hours: float
+
+    def note(self, key: ObjectKey) -> str:
+        if self.site_code is None:
+            return "no site set"
+        if key not in self.windows:
+            return f"{self.site_code}: no position (not on the watcher's NEOCP list)"
+        return window_note(self.site_code, self.windows[key], now=self.now, hours=self.hours)
+
+
+_NO_SITE: Final = (
+    "No site set for you or this server, so no observing windows: someone with Manage "
+    "Server can add one with `/site add`."
+)
+
+
+def mine_embed(
+    targets: Sequence[tuple[StatusRecord, TeamStatus]], windows: MineWindows | None = None
+) -> discord.Embed:
+    """`/followup mine`: the member's objects still to observe or report, each with the
+    team's status and its observing window at the member's site."""
     embed = discord.Embed(title="Your follow-up", colour=discord.Colour.dark_teal())
     if not targets:
         embed.description = (
             "You have no open targets here. Press **Targeting** on a new-object alert to add one."
         )
         return embed
-    lines = []
+    lines = [_NO_SITE] if windows is not None and windows.site_code is None else []
     for record, team in targets:
         designation = record.object.designation
         todo = "found: report it" if record.status is FollowupStatus.FOUND else "targeting"
-        lines.append(
+        line = (
             f"[`{escape(designation)}`]({scout_url(designation)}) {todo} since "
             f"{clock(record.at)} ({relative_time(record.at)}) · team: {team.summary(escape)}"
         )
-    embed.description = truncate("\n".join(lines), EMBED_DESCRIPTION_LIMIT)
+        if windows is not None and windows.site_code is not None:
+            line += f"\n ↳ {windows.note(record.object)}"
+        lines.append(line)
+    embed.description = safe.fit_lines(lines, EMBED_DESCRIPTION_LIMIT)
     embed.set_footer(text=f"Only you see this. {DATA_FOOTER}")
     return embed

@@ -193,6 +193,7 @@ async def test_followup_mine_lists_the_members_open_targets(
     )
     assert answer.ephemeral
     assert "P99fol1" in answer.text and "targeting" in answer.text
+    assert "↳ G96: " in answer.text, "the window at the server's site"
 
 
 async def test_scout_object_and_list_show_the_teams_status(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import discord
 
@@ -10,6 +11,7 @@ from bot.followup import FollowupStatus, TeamStatus
 from bot.followup.buttons import STATUS_TEMPLATE, ButtonAction, object_key
 from bot.render.followup import (
     FOLLOWUP_FIELD,
+    MineWindows,
     add_team_field,
     add_team_lines,
     followup_value,
@@ -21,7 +23,8 @@ from bot.render.followup import (
     undo_answer,
     with_team,
 )
-from tests.followup.helpers import P21, press
+from bot.sky import Visibility
+from tests.followup.helpers import P21, T0, press
 
 
 async def test_status_buttons_carry_the_object_and_are_not_kept_in_memory() -> None:
@@ -99,6 +102,46 @@ def test_followup_mine_lists_targets_with_the_team() -> None:
     assert embed.description is not None
     assert "P21abcd" in embed.description and "team: 1 targeting" in embed.description
     assert "no open targets" in (mine_embed([]).description or "")
+
+
+def window(start_minutes: int, end_minutes: int) -> Visibility:
+    start = T0 + timedelta(minutes=start_minutes)
+    return Visibility(
+        designation="P21abcd",
+        start=start,
+        end=T0 + timedelta(minutes=end_minutes),
+        best_altitude=62.4,
+        best_time=start + timedelta(minutes=30),
+        moon_distance=80.0,
+        margin=0.0,
+    )
+
+
+def mine_text(windows: MineWindows) -> str:
+    record = press("Alice", FollowupStatus.TARGETING)
+    embed = mine_embed([(record, TeamStatus.from_records([record]))], windows)
+    assert embed.description is not None
+    return embed.description
+
+
+def test_followup_mine_shows_each_window_at_the_members_site_in_utc() -> None:
+    coming = MineWindows("G96", {P21: window(185, 395)}, T0, 24)
+    line = mine_text(coming).splitlines()[1]
+    assert line.startswith(" ↳ G96: up 10:10-13:40 UTC (<t:")
+    assert line.endswith(":R>), highest 62° at 10:40")
+    assert "G96: up now until 13:40 UTC (<t:" in mine_text(
+        MineWindows("G96", {P21: window(-10, 395)}, T0, 24)
+    )
+    assert "G96: not up in the dark in the next 24 h" in mine_text(
+        MineWindows("G96", {P21: None}, T0, 24)
+    )
+    assert "G96: no position" in mine_text(MineWindows("G96", {}, T0, 24))
+
+
+def test_followup_mine_without_a_site_says_so_once() -> None:
+    text = mine_text(MineWindows(None, {}, T0, 24))
+    assert text.startswith("No site set for you or this server")
+    assert "↳" not in text
 
 
 def test_scout_object_gets_a_team_line_only_when_the_team_has_a_status() -> None:
