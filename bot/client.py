@@ -9,7 +9,7 @@ import re
 import secrets
 import time
 from collections.abc import Sequence
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import aiohttp
 import discord
@@ -247,11 +247,15 @@ class NotServedHere(app_commands.CheckFailure):
         self.message = message
 
 
-class AnsweringButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
+
+
+class AnsweringItem(
+    discord.ui.DynamicItem[ItemT],
     template=r"(?!)",  # a base only, never registered: its template matches nothing
 ):
-    """A button whose failures are answered like a failing command's, never swallowed.
+    """A button or select whose failures are answered like a failing command's, never
+    swallowed.
 
     discord.py runs a dynamic item outside any View's error handling: an exception in
     ``from_custom_id``, ``interaction_check`` or ``callback`` is only logged (see
@@ -321,6 +325,15 @@ class AnsweringButton(
 
     async def pressed(self, interaction: discord.Interaction[ScoutBot]) -> None:
         raise NotImplementedError
+
+
+class AnsweringButton(AnsweringItem[discord.ui.Button[discord.ui.View]], template=r"(?!)"):
+    """A persistent button (see ``AnsweringItem``)."""
+
+
+class AnsweringSelect(AnsweringItem[discord.ui.Select[discord.ui.View]], template=r"(?!)"):
+    """A persistent select menu (see ``AnsweringItem``); ``pressed`` reads
+    ``self.item.values``."""
 
 
 async def answer_error(interaction: discord.Interaction[Any], error: BaseException) -> None:

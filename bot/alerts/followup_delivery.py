@@ -21,7 +21,7 @@ from bot.alerts.threads import ThreadKeeper, missing_thread_permissions, thread_
 from bot.followup import ObjectKey
 from bot.followup.significance import channel_line_reason, significant_new
 from bot.neocp.events import EventKind, NeocpEvent
-from bot.render.followup import escape, status_view
+from bot.render.followup import digest_followup_view, escape, status_view
 from bot.store import AlertMessage, Store, ThreadState
 from bot.store.models import Delivery
 
@@ -39,8 +39,8 @@ def _now() -> datetime:
 
 
 def single_event(delivery: Delivery, *, new: bool) -> NeocpEvent | None:
-    """The message's one event, if it carries one (a digest of several carries no buttons
-    and goes to the channel) and it is a new object (``new``) or a later event."""
+    """The message's one event, if it carries one (a digest of several goes to the channel,
+    with a menu of its new objects) and it is a new object (``new``) or a later event."""
     if len(delivery.events) != 1:
         return None
     (event,) = delivery.events
@@ -62,12 +62,15 @@ class AlertFollowup:
         self._opened: dict[int, deque[datetime]] = {}
 
     async def buttons(self, delivery: Delivery) -> discord.ui.View | None:
-        """The status buttons for a new object's alert; None for other events."""
+        """The status buttons of a new object's alert; a digest's "Record follow-up for…"
+        menu of its new objects; None for a single update or removal."""
         event = single_event(delivery, new=True)
-        if event is None:
+        if event is None and len(delivery.events) < 2:
             return None
         settings = await self._store.channel_followup(delivery.subscription.channel_id)
-        return status_view(event_key(event), settings.press_role_id)
+        if event is not None:
+            return status_view(event_key(event), settings.press_role_id)
+        return digest_followup_view(delivery.events, settings.press_role_id)
 
     async def after_new(self, delivery: Delivery, message_id: int) -> None:
         """Remember the posted alert and open its thread where that is wanted and allowed."""

@@ -1,4 +1,5 @@
-"""What a status button's custom_id holds: the action, the object and who may press.
+"""What a status button's custom_id holds: the action, the object and who may press; and
+what a digest's follow-up menu holds.
 
 Everything a press needs is in the custom_id, so the buttons keep working after a
 restart and need no lookup to know their object: ``fu:<action>:<first seen, µs since
@@ -7,6 +8,7 @@ restart and need no lookup to know their object: ``fu:<action>:<first seen, µs 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Final
@@ -17,6 +19,10 @@ STATUS_TEMPLATE: Final = (
     r"fu:(?P<action>[tfnru]):(?P<seen>[0-9]{1,17}):(?P<role>[0-9]{1,20}):"
     r"(?P<designation>[^:]{1,32})"
 )
+# A digest's "Record follow-up for…" menu: ``fud:<role id or 0>``; each option's value is
+# ``<first seen, µs since 1970>:<designation>`` (at most 50 of the 100 characters allowed).
+DIGEST_TEMPLATE: Final = r"fud:(?P<role>[0-9]{1,20})"
+_OPTION: Final = re.compile(r"(?P<seen>[0-9]{1,17}):(?P<designation>[^:]{1,32})")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -41,9 +47,27 @@ _STATUSES: Final[dict[ButtonAction, FollowupStatus]] = {
 }
 
 
+def _micros(key: ObjectKey) -> int:
+    return (key.first_seen - _EPOCH) // timedelta(microseconds=1)
+
+
 def status_custom_id(action: ButtonAction, key: ObjectKey, role_id: int | None) -> str:
-    micros = (key.first_seen - _EPOCH) // timedelta(microseconds=1)
-    return f"fu:{action.value}:{micros}:{role_id or 0}:{key.designation}"
+    return f"fu:{action.value}:{_micros(key)}:{role_id or 0}:{key.designation}"
+
+
+def digest_custom_id(role_id: int | None) -> str:
+    return f"fud:{role_id or 0}"
+
+
+def option_value(key: ObjectKey) -> str:
+    """The object of one option of a digest's menu."""
+    return f"{_micros(key)}:{key.designation}"
+
+
+def option_key(value: str) -> ObjectKey | None:
+    """The object an option's value names; None for a value the bot never made."""
+    match = _OPTION.fullmatch(value)
+    return None if match is None else object_key(match["designation"], match["seen"])
 
 
 def object_key(designation: str, seen: str) -> ObjectKey:

@@ -13,9 +13,12 @@ from typing import Final
 import discord
 
 from bot.followup import FollowupStatus, ObjectKey, StatusRecord, TeamStatus
-from bot.followup.buttons import ButtonAction, status_custom_id
+from bot.followup.buttons import ButtonAction, digest_custom_id, option_value, status_custom_id
 from bot.followup.team import clock
+from bot.neocp.digest import DigestEntry, merge_events
+from bot.neocp.events import EventKind, NeocpEvent
 from bot.render import safe
+from bot.render.alerts import alert_embed
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_DESCRIPTION_LIMIT,
@@ -27,9 +30,13 @@ from bot.render.common import (
     truncate,
 )
 from bot.render.tonight import hhmm
+from bot.scout.models import ScoutObject
 from bot.sky import Visibility
 
 FOLLOWUP_FIELD: Final = "Follow-up"
+DIGEST_MENU_PLACEHOLDER: Final = "Record follow-up for…"
+SELECT_OPTIONS_LIMIT: Final = 25  # Discord's limits for a select menu
+SELECT_LABEL_LIMIT: Final = 100
 _RANK: Final = re.compile(r"^\d+\.\s+")
 
 _BUTTONS: Final[tuple[tuple[ButtonAction, str, discord.ButtonStyle, str], ...]] = (
@@ -70,6 +77,71 @@ def status_view(key: ObjectKey, role_id: int | None) -> discord.ui.View:
         )
     view.stop()
     return view
+
+
+def digest_followup_view(
+    events: Sequence[NeocpEvent], role_id: int | None
+) -> discord.ui.View | None:
+    """A digest's "Record follow-up for…" menu: one option per new object, in the digest's
+    order (Discord allows 25). Choosing one answers privately with its status buttons.
+    None when the digest has no new object. Stopped, as ``status_view`` is."""
+    new = [entry for entry in merge_events(events) if entry.kind is EventKind.NEW]
+    if not new:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        discord.ui.Select(
+            custom_id=digest_custom_id(role_id),
+            placeholder=DIGEST_MENU_PLACEHOLDER,
+            options=[
+                discord.SelectOption(
+                    label=option_label(entry.object),
+                    value=option_value(
+                        ObjectKey(designation=entry.designation, first_seen=entry.event.first_seen)
+                    ),
+                    emoji="🎯",
+                )
+                for entry in new[:SELECT_OPTIONS_LIMIT]
+            ],
+        )
+    )
+    view.stop()
+    return view
+
+
+def entry_key(entry: DigestEntry) -> ObjectKey:
+    return ObjectKey(designation=entry.designation, first_seen=entry.event.first_seen)
+
+
+def option_label(obj: ScoutObject) -> str:
+    """``P21abcd · NEO 98 · V 20.3`` (plain text: a menu shows no Markdown)."""
+    parts = [obj.designation]
+    if obj.neo_score is not None:
+        parts.append(f"NEO {obj.neo_score}")
+    if obj.vmag is not None:
+        parts.append(f"V {obj.vmag:.1f}")
+    return safe.fit(safe.strip_controls(" · ".join(parts)), SELECT_LABEL_LIMIT)
+
+
+def digest_choice_answer(designation: str) -> str:
+    """The private answer to choosing an object in a digest's menu, above its buttons."""
+    return (
+        f"Your follow-up of **{escape(designation)}**: press a status. The first status "
+        "posts the object's own alert in this channel (with its thread), where the team's "
+        "status shows."
+    )
+
+
+def card_embed(key: ObjectKey, obj: ScoutObject, *, reference: str) -> discord.Embed:
+    """The alert of an object first listed in a digest, posted when the team acts on it."""
+    event = NeocpEvent(
+        kind=EventKind.NEW,
+        designation=key.designation,
+        first_seen=key.first_seen,
+        detected_at=key.first_seen,
+        object=obj,
+    )
+    return safe.clamp_embed(alert_embed(event, reference=reference))
 
 
 def followup_value(team: TeamStatus) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -21,8 +20,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.alerts.cards import card_in
 from bot.alerts.threads import ThreadKeeper, missing_thread_permissions, thread_name
-from bot.client import AnsweringButton, ScoutBot
+from bot.client import ScoutBot
 from bot.errors import InvalidInput, UserFacingError
 from bot.followup import (
     EditCoalescer,
@@ -36,27 +36,23 @@ from bot.followup import (
     log_line,
     undo_line,
 )
-from bot.followup.buttons import (
-    STATUS_TEMPLATE,
-    ButtonAction,
-    object_key,
-    press_role,
-    status_custom_id,
-)
+from bot.followup.buttons import ButtonAction
 from bot.render.followup import (
     MineWindows,
+    digest_choice_answer,
     escape,
     escape_note,
     gone_answer,
     mine_embed,
-    no_press_role_answer,
     press_answer,
+    status_view,
     undo_answer,
     with_team,
 )
-from bot.scout import validate_designation
+from bot.scout.models import ScoutObject
 from bot.sky import observable_within
 from bot.store import AlertMessage, PressResult, Store, StoredSite
+from cogs.followup.items import DYNAMIC_ITEMS, FOLLOWUP_COG
 
 log = logging.getLogger(__name__)
 
@@ -73,49 +69,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class StatusButton(AnsweringButton, template=STATUS_TEMPLATE):
-    """Targeting, Found, Not found, Reported or Undo on a new-object alert."""
-
-    def __init__(self, action: ButtonAction, key: ObjectKey, role_id: int | None) -> None:
-        super().__init__(discord.ui.Button(custom_id=status_custom_id(action, key, role_id)))
-        self.action = action
-        self.key = key
-        self.role_id = role_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> StatusButton:
-        button = cls(
-            ButtonAction(match["action"]),
-            object_key(match["designation"], match["seen"]),
-            press_role(match["role"]),
-        )
-        try:
-            validate_designation(match["designation"])
-        except InvalidInput as problem:
-            button.problem = problem
-        return button
-
-    def metric_name(self) -> str:
-        return f"status_{self.action.name.lower()}"
-
-    async def allowed(self, interaction: Interaction) -> bool:
-        user = interaction.user
-        if self.role_id is not None:
-            roles = getattr(user, "roles", [])
-            if not any(role.id == self.role_id for role in roles):
-                raise InvalidInput(no_press_role_answer(self.role_id))
-        elif not interaction.permissions.view_channel:
-            raise InvalidInput("Only members who can see this channel record follow-up here.")
-        return True
-
-    async def pressed(self, interaction: Interaction) -> None:
-        cog = interaction.client.get_cog(Followup.__cog_name__)
-        if not isinstance(cog, Followup):
-            raise UserFacingError("Follow-up is not running right now; try again in a minute.")
-        await cog.press(interaction, self.action, self.key)
-
-
-class Followup(commands.Cog):
+class Followup(commands.Cog, name=FOLLOWUP_COG):
     followup = app_commands.Group(
         name="followup", description="The team's follow-up of NEOCP objects"
     )
@@ -132,11 +86,11 @@ class Followup(commands.Cog):
         await self.bot.wait_until_ready()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(StatusButton)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.watch_loop.start()
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(StatusButton)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.watch_loop.cancel()
         await self.edits.close()
 
@@ -219,15 +173,7 @@ class Followup(commands.Cog):
         now = _now()
         if stored is None:
             return MineWindows(None, {}, now, MINE_WINDOW_HOURS)
-        latest = {
-            (t.designation, t.first_seen): t.latest
-            for t in (await self.store.load_snapshot()).objects
-        }
-        listed = {
-            key: latest[(key.designation, key.first_seen)]
-            for key in keys
-            if (key.designation, key.first_seen) in latest
-        }
+        listed = await self._listed(keys)
         judged = await asyncio.to_thread(
             observable_within, list(listed.values()), stored.site, now, MINE_WINDOW_HOURS
         )
@@ -235,7 +181,25 @@ class Followup(commands.Cog):
         windows = {key: seen.get(key.designation) for key in listed}
         return MineWindows(stored.site.code, windows, now, MINE_WINDOW_HOURS)
 
+    async def _listed(self, keys: Sequence[ObjectKey]) -> dict[ObjectKey, ScoutObject]:
+        """The latest record of each object still on the watcher's NEOCP list."""
+        snapshot = await self.store.load_snapshot()
+        latest = {
+            ObjectKey(designation=t.designation, first_seen=t.first_seen): t.latest
+            for t in snapshot.objects
+        }
+        return {key: latest[key] for key in keys if key in latest}
+
     # --- a press ----------------------------------------------------------------------------
+
+    async def choose(self, interaction: Interaction, key: ObjectKey, role_id: int | None) -> None:
+        """An object chosen in a digest's menu: its status buttons, privately."""
+        _guild_id(interaction)
+        if await self.store.still_listed(key) is False:
+            raise InvalidInput(gone_answer(key.designation, None))
+        await interaction.response.send_message(
+            digest_choice_answer(key.designation), view=status_view(key, role_id), ephemeral=True
+        )
 
     async def press(self, interaction: Interaction, action: ButtonAction, key: ObjectKey) -> None:
         guild_id = _guild_id(interaction)
@@ -254,14 +218,32 @@ class Followup(commands.Cog):
                 interaction.user.display_name, key.designation, result.now_current, _now(), escape
             )
         await interaction.response.send_message(answer, ephemeral=True)
-        pressed_on = await self.store.remember_alert_message(
-            guild_id=guild_id, channel_id=message.channel.id, message_id=message.id, key=key
-        )
-        if pressed_on.thread_state.value == "none" and _can_open_threads(interaction):
+        pressed_on = await self._alert_pressed(interaction, guild_id, message, key)
+        if (
+            pressed_on is not None
+            and pressed_on.thread_state.value == "none"
+            and (await self.store.channel_followup(pressed_on.channel_id)).threads
+            and _can_open_threads(interaction)
+        ):
             await self.threads.open(pressed_on, await self._thread_name(key))
         for alert in await self.store.alert_messages(guild_id, key):
             await self.threads.post(alert, line)
             self.refresh(alert, source=message if alert.message_id == message.id else None)
+
+    async def _alert_pressed(
+        self, interaction: Interaction, guild_id: int, message: discord.Message, key: ObjectKey
+    ) -> AlertMessage | None:
+        """The alert the press belongs to: the message pressed, or (for buttons a digest's
+        menu showed privately) the object's card in the channel, posted at the first press."""
+        if not message.flags.ephemeral:
+            return await self.store.remember_alert_message(
+                guild_id=guild_id, channel_id=message.channel.id, message_id=message.id, key=key
+            )
+        channel = interaction.channel
+        listed = await self._listed([key])
+        if not isinstance(channel, discord.TextChannel) or key not in listed:
+            return None
+        return await card_in(self.store, channel, key, listed[key])
 
     async def _record(
         self, interaction: Interaction, guild_id: int, action: ButtonAction, key: ObjectKey
