@@ -344,6 +344,53 @@ async def test_a_thread_closed_to_the_bot_falls_back_to_the_channel_and_alerts_g
         bot_role.permissions |= SEND_MESSAGES_IN_THREADS
 
 
+async def test_a_digest_offers_follow_up_and_the_first_press_posts_the_objects_card(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    fake_scout.add("P99dg01", neoScore=88, Vmag=21.2)
+    fake_scout.add("P99dg02", neoScore=86, Vmag=21.4)
+    fake_scout.add("P99dg03", neoScore=84, Vmag=21.6)
+    await fake_discord.wait_for(
+        lambda: [m for m in fake_discord.channel_messages(ALERTS) if "P99dg01" in m.text],
+        "the digest",
+    )
+    [digest] = [m for m in fake_discord.channel_messages(ALERTS) if "P99dg01" in m.text]
+    assert "P99dg02" in digest.text and "P99dg03" in digest.text, "one message for the three"
+    [menu] = digest.selects
+    assert menu["placeholder"] == "Record follow-up for…"
+    option = next(o for o in menu["options"] if o["label"].startswith("P99dg02"))
+    chosen = await fake_discord.answer(await fake_discord.choose(digest, option["value"], user=BOB))
+    assert chosen.ephemeral and "P99dg02" in chosen.text
+    assert [b["label"] for b in chosen.buttons] == BUTTONS
+    in_channel = len(fake_discord.channel_messages(ALERTS))
+    recorded = await fake_discord.answer(await fake_discord.click(chosen, "Targeting", user=BOB))
+    assert "you are targeting P99dg02" in recorded.text
+    await fake_discord.wait_for(
+        lambda: len(fake_discord.channel_messages(ALERTS)) > in_channel, "the object's card"
+    )
+    card = alert_about(fake_discord, "P99dg02")
+    assert [b["label"] for b in card.buttons] == BUTTONS
+    await fake_discord.wait_for(
+        lambda: "🎯 Bob (G96) targeting" in followup_field(card), "the team's status on it"
+    )
+    await fake_discord.wait_for(
+        lambda: [t for t in fake_discord.threads_in(ALERTS) if t.name.startswith("P99dg02")],
+        "the thread of the object acted on",
+    )
+    assert not [t for t in fake_discord.threads_in(ALERTS) if t.name.startswith("P99dg01")]
+    # A second press from the menu uses the card, it posts no second one.
+    again = await fake_discord.answer(
+        await fake_discord.choose(digest, option["value"], user=ALICE)
+    )
+    await fake_discord.answer(await fake_discord.click(again, "Found", user=ALICE))
+    await fake_discord.wait_for(
+        lambda: "✅ Alice (G96) found" in followup_field(card), "Alice's status on the card"
+    )
+    assert (
+        len([m for m in fake_discord.channel_messages(ALERTS) if "P99dg02 is new" in m.text]) == 1
+    )
+
+
 async def test_alerts_forget_removes_the_servers_data_after_a_confirmation(
     bot: BotProcess, fake_discord: FakeDiscord
 ) -> None:

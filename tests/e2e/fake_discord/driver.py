@@ -270,6 +270,31 @@ class FakeDiscord(Rest):
             message.id,
         )
 
+    async def choose(
+        self,
+        message: FakeMessage,
+        value: str,
+        *,
+        user: FakeUser | None = None,
+        permissions: int = MEMBER_PERMISSIONS,
+    ) -> FakeInteraction:
+        """Pick the option with this value in the message's (first) select menu."""
+        [menu] = message.selects[:1] or [None]
+        if menu is None or value not in [o["value"] for o in menu.get("options", [])]:
+            raise FakeDiscordError(f"no select option {value!r} on the message")
+        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}
+        extra = {"message": message.payload(self.bot_user, self.application_id)}
+        return await self._interact(
+            MESSAGE_COMPONENT,
+            data,
+            message.guild_id,
+            message.channel_id,
+            user,
+            permissions,
+            extra,
+            message.id,
+        )
+
     def _command_data(
         self, command: str, guild_id: int | None, given: dict[str, Any], focused: str | None
     ) -> dict[str, Any]:

@@ -160,6 +160,7 @@ class Rest(Gateway):
             ),
             ("GET", r"/channels/(\d+)", self._get_channel),
             ("GET", r"/channels/(\d+)/messages", self._get_channel_messages),
+            ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_channel_message),
             ("POST", r"/channels/(\d+)/messages", self._post_channel_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._patch_channel_message),
             ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete_channel_message),
@@ -400,6 +401,11 @@ class Rest(Gateway):
         if "after" in recorded.query and "before" not in recorded.query:
             found = found[-limit:]  # the oldest `limit` after the given message
         return json_response([self._message_payload(m) for m in found[:limit]])
+
+    async def _get_channel_message(
+        self, _: RecordedRequest, channel_id: str, message_id: str
+    ) -> web.Response:
+        return json_response(self._message_payload(self._channel_message(channel_id, message_id)))
 
     def _channel_message(self, channel_id: str, message_id: str) -> FakeMessage:
         message = self.messages.get(int(message_id))

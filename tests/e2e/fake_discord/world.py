@@ -233,6 +233,16 @@ class FakeMessage:
         return "\n".join(part for part in parts if part)
 
     @property
+    def selects(self) -> list[dict[str, Any]]:
+        """The message's string select menus (component type 3)."""
+        return [
+            component
+            for row in self.components
+            for component in row.get("components", [])
+            if component.get("type") == 3
+        ]
+
+    @property
     def buttons(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         stack = list(self.components)
