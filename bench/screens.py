@@ -26,8 +26,16 @@ from bot.neocp import AlertFilter, Change, EventKind, NeocpEvent
 from bot.neocp.filters import ListOptions, select_objects
 from bot.render.about import about_embed
 from bot.render.alerts import alert_embed, status_embed, subscriptions_embed
+from bot.render.digest import delivery_embed
 from bot.render.ephemeris import ephemeris_reply
-from bot.render.followup import mine_embed
+from bot.render.followup import (
+    MineWindows,
+    digest_choice_answer,
+    digest_followup_view,
+    mine_embed,
+    status_view,
+)
+from bot.render.forget import CONFIRM_LABEL, forget_question, forgotten_message
 from bot.render.fov import fov_reply
 from bot.render.listing import list_page
 from bot.render.objects import object_embed
@@ -38,9 +46,9 @@ from bot.render.tonight import tonight_embed
 from bot.scout.models import Ephemeris, FieldOfView, ScoutObject
 from bot.scout.outage import Outage
 from bot.scout.validation import EphemerisQuery, FieldOfViewRequest
-from bot.sky import plan_tonight
+from bot.sky import Visibility, plan_tonight
 from bot.sky.code_suggestions import ephemeris_code
-from bot.store import OutboxCounts, Subscription, SubscriptionState
+from bot.store import GuildDataRemoved, OutboxCounts, Subscription, SubscriptionState
 from tests.recorded import ephemeris, observations, orbits, summary
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screens.md"
@@ -75,6 +83,81 @@ def reply_text(reply: Reply) -> str:
     if reply.attachments:
         parts.append("Attached: " + ", ".join(a.filename for a in reply.attachments))
     return "\n\n".join(parts)
+
+
+def view_text(view: discord.ui.View | None) -> str:
+    """A message's components: a menu's placeholder and options, buttons by label."""
+    lines = []
+    for item in [] if view is None else view.children:
+        if isinstance(item, discord.ui.Select):
+            lines.append(f"[▾ {item.placeholder}]")
+            lines += [f"   {option.emoji or ''} {option.label}" for option in item.options]
+        elif isinstance(item, discord.ui.Button):
+            lines.append(f"[{item.emoji or ''} {item.label}]")
+    return "\n".join(lines)
+
+
+def followup_screens(objects: list[ScoutObject]) -> list[tuple[str, str]]:
+    """A digest with its follow-up menu, /followup mine, /alerts forget."""
+    events = [
+        NeocpEvent(
+            kind=EventKind.NEW, designation=o.designation, first_seen=NOW, detected_at=NOW, object=o
+        )
+        for o in objects[:3]
+    ]
+    digest = embed_text(delivery_embed(events, reference="0123abcd"))
+    first = events[0]
+    key = ObjectKey(designation=first.designation, first_seen=NOW)
+    record = StatusRecord(
+        guild_id=1,
+        object=key,
+        member_id=1,
+        member_name="Alice",
+        site_code="G96",
+        status=FollowupStatus.TARGETING,
+        at=NOW - timedelta(minutes=20),
+    )
+    seen = Visibility(
+        designation=first.designation,
+        start=NOW + timedelta(hours=1, minutes=10),
+        end=NOW + timedelta(hours=4, minutes=40),
+        best_altitude=62.0,
+        best_time=NOW + timedelta(hours=2, minutes=55),
+        moon_distance=80.0,
+        margin=0.0,
+    )
+    windows = MineWindows("G96", {key: seen}, NOW, 24)
+    team = TeamStatus.from_records([record])
+    removed = GuildDataRemoved(
+        statuses=14,
+        alert_messages=6,
+        threads=4,
+        channel_settings=2,
+        sites=2,
+        member_sites=3,
+        subscriptions=2,
+        delivery_records=120,
+    )
+    return [
+        (
+            "Alert: a digest, with its follow-up menu",
+            f"{digest}\n\n{view_text(digest_followup_view(events, None))}",
+        ),
+        (
+            "The menu's choice (private)",
+            f"{digest_choice_answer(first.designation)}\n\n{view_text(status_view(key, None))}",
+        ),
+        (
+            "/followup mine, with the window at your site",
+            embed_text(mine_embed([(record, team)], windows)),
+        ),
+        (
+            "/followup mine, no site set",
+            embed_text(mine_embed([(record, team)], MineWindows(None, {}, NOW, 24))),
+        ),
+        ("/alerts forget", f"{forget_question()}\n\n[{CONFIRM_LABEL}]"),
+        ("/alerts forget, confirmed", forgotten_message(removed)),
+    ]
 
 
 def day_later(obj: ScoutObject) -> datetime:
@@ -221,6 +304,7 @@ def screens() -> list[tuple[str, str]]:
         ("/scout fov, low odds", reply_text(fov_reply(field_of_view(), FieldOfViewRequest(30)))),
         ("/scout tonight", embed_text(tonight_embed(tonight, 0))),
         ("/followup mine", embed_text(followup_mine(selected))),
+        *followup_screens(list(selected)),
         ("/about", embed_text(about())),
         ("Errors that teach", errors()),
         *((name, embed_text(embed)) for name, embed in site_alerts(new, NOW)),
