@@ -258,17 +258,7 @@ class FakeDiscord(Rest):
         if "custom_id" not in button:
             raise FakeDiscordError(f"button {label!r} is a link, not something the bot hears")
         data = {"custom_id": button["custom_id"], "component_type": 2}
-        extra = {"message": message.payload(self.bot_user, self.application_id)}
-        return await self._interact(
-            MESSAGE_COMPONENT,
-            data,
-            message.guild_id,
-            message.channel_id,
-            user,
-            permissions,
-            extra,
-            message.id,
-        )
+        return await self._use_component(message, data, user, permissions)
 
     async def choose(
         self,
@@ -283,6 +273,11 @@ class FakeDiscord(Rest):
         if menu is None or value not in [o["value"] for o in menu.get("options", [])]:
             raise FakeDiscordError(f"no select option {value!r} on the message")
         data = {"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}
+        return await self._use_component(message, data, user, permissions)
+
+    async def _use_component(
+        self, message: FakeMessage, data: dict[str, Any], user: FakeUser | None, permissions: int
+    ) -> FakeInteraction:
         extra = {"message": message.payload(self.bot_user, self.application_id)}
         return await self._interact(
             MESSAGE_COMPONENT,
