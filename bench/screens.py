@@ -148,7 +148,7 @@ def followup_screens(objects: list[ScoutObject]) -> list[tuple[str, str]]:
             f"{digest_choice_answer(first.designation)}\n\n{view_text(status_view(key, None))}",
         ),
         (
-            "/followup mine, with the window at your site",
+            "/followup mine, at your site",
             embed_text(mine_embed([(record, team)], windows)),
         ),
         (

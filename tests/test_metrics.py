@@ -22,7 +22,7 @@ from bot.metrics import Metrics, MetricsUnavailable
 from bot.neocp import AlertFilter
 from bot.scout.errors import ScoutUnavailable
 from bot.store import NewSubscription, Store
-from cogs.followup import StatusButton
+from cogs.followup.items import StatusButton
 from cogs.scout.object_buttons import ObjectButton, ObjectMode
 from cogs.scout.tonight import SiteEphemerisButton
 from tests.alerts.helpers import FakeSender
