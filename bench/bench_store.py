@@ -28,12 +28,9 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from tempfile import TemporaryDirectory
 
-from bot.alerts.watcher import AlertWatcher
-from bot.config import AlertsSettings
-from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import FakeSender
+from tests.alerts.helpers import FakeSender, make_watcher
 from tests.builders import scout_object
 from tests.builders import summary_of as summary_with
 from tests.fakes import FakeClock, FakeScout
@@ -74,14 +71,7 @@ async def measure(backend: str, runs: int) -> tuple[list[float], list[float]]:
             scout = FakeScout(summary_with(listed))
             clock = FakeClock()
             sender = FakeSender()
-            watcher = AlertWatcher(
-                source=scout,
-                store=store,
-                sender=sender,
-                policy=GuildPolicy([GUILD]),
-                settings=AlertsSettings(),
-                clock=clock.utc,
-            )
+            watcher = make_watcher(store, scout, sender, clock, guilds=[GUILD])
             await watcher.run_cycle()  # the first list: recorded, nothing posted
             for run in range(runs):
                 listed.append(scout_object(f"B{run:06d}"))

@@ -11,12 +11,10 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.alerts.delivery import DeliveryFailed
-from bot.alerts.watcher import AlertWatcher
 from bot.client import ScoutBot
-from bot.config import AlertsSettings, Settings
+from bot.config import Settings
 from bot.followup import ObjectKey
 from bot.followup.buttons import ButtonAction
-from bot.guilds import GuildPolicy
 from bot.health import MPC, SCOUT
 from bot.metrics import Metrics, MetricsUnavailable
 from bot.neocp import AlertFilter
@@ -25,7 +23,7 @@ from bot.store import NewSubscription, Store
 from cogs.followup.items import StatusButton
 from cogs.scout.object_buttons import ObjectButton, ObjectMode
 from cogs.scout.tonight import SiteEphemerisButton
-from tests.alerts.helpers import FakeSender
+from tests.alerts.helpers import FakeSender, make_watcher
 from tests.builders import scout_object, summary_of
 from tests.fakes import T0, FakeClock, FakeScout
 
@@ -107,15 +105,7 @@ async def test_polls_events_deliveries_and_the_outbox_depth_are_scraped(
     sender = FakeSender()
     sender.fail(OTHER_CHANNEL, DeliveryFailed("Discord 500"))  # retried next round
     clock = FakeClock()
-    watcher = AlertWatcher(
-        source=scout,
-        store=store,
-        sender=sender,
-        policy=GuildPolicy([GUILD]),
-        settings=AlertsSettings(),
-        clock=clock.utc,
-        metrics=served,
-    )
+    watcher = make_watcher(store, scout, sender, clock, guilds=[GUILD], metrics=served)
     for _ in range(5):
         clock.advance(minutes=2)
         await watcher.run_cycle()

@@ -1,13 +1,27 @@
-"""The alert tests' stand-in for Discord: a sender that keeps what it "posted"."""
+"""What the alert tests share: a stand-in for Discord (a sender that keeps what it
+"posted"), subscriptions, a watcher as the tests drive it, and one run of the bot."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.alerts.delivery import ChannelUnavailable, DeliveryError
+from bot.alerts.delivery import AlertSender, ChannelUnavailable, DeliveryError
+from bot.alerts.watcher import AlertWatcher, SummarySource
+from bot.config import AlertsSettings
+from bot.guilds import GuildPolicy
+from bot.metrics import Metrics
 from bot.neocp import AlertFilter
 from bot.store import Delivery, NewSubscription, Store
+from tests.builders import scout_object, summary_of
+from tests.fakes import FakeClock, FakeScout
+
+GUILD = 1001
+HERE, THERE = 11, 12
+A, B, C = (scout_object(name) for name in ("P21aaaa", "P21bbbb", "P21cccc"))
+FIRST = summary_of([A, B])
 
 
 @dataclass
@@ -87,3 +101,67 @@ async def subscribe(store: Store, guild_id: int, channel_id: int, **filters: Any
         max_per_guild=None,  # some tests fan out to more channels than one server may have
     )
     return saved.id
+
+
+def make_watcher(
+    store: Store,
+    source: SummarySource,
+    sender: AlertSender,
+    clock: FakeClock,
+    *,
+    guilds: Sequence[int] = (GUILD,),
+    metrics: Metrics | None = None,
+    **settings: Any,
+) -> AlertWatcher:
+    """A watcher on the fake clock, serving ``guilds``, with a seeded jitter."""
+    return AlertWatcher(
+        source=source,
+        store=store,
+        sender=sender,
+        policy=GuildPolicy(list(guilds)),
+        settings=AlertsSettings(**settings),
+        clock=clock.utc,
+        rng=random.Random(7),
+        metrics=metrics,
+    )
+
+
+@dataclass
+class Bot:
+    """One run of the bot: a store, a watcher, and their fakes. ``restart`` starts over
+    on the same database file, as after a crash or a deploy."""
+
+    url: str
+    scout: FakeScout
+    sender: FakeSender
+    clock: FakeClock
+    guilds: Sequence[int] = (GUILD,)
+    store: Store | None = None
+    watcher: AlertWatcher | None = None
+
+    async def start(self) -> Bot:
+        self.store = await Store.open(self.url)
+        self.watcher = make_watcher(
+            self.store,
+            self.scout,
+            self.sender,
+            self.clock,
+            guilds=self.guilds,
+            poll_interval_seconds=60,
+            jitter_seconds=5,
+        )
+        return self
+
+    async def restart(self) -> None:
+        assert self.store is not None
+        await self.store.close()
+        await self.start()
+
+    async def cycle(self, minutes: float = 2) -> None:
+        assert self.watcher is not None
+        self.clock.advance(minutes=minutes)
+        await self.watcher.run_cycle()
+
+    async def subscribe(self, channel_id: int, guild_id: int = GUILD, **filters: Any) -> int:
+        assert self.store is not None
+        return await subscribe(self.store, guild_id, channel_id, **filters)

@@ -6,35 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
 from bot.alerts.delivery import DeliveryFailed
-from bot.guilds import GuildPolicy
 from bot.store import Delivery
-from tests.alerts.helpers import FakeSender
-from tests.alerts.test_watcher import FIRST, GUILD, HERE, THERE, A, B, Bot
+from tests.alerts.helpers import HERE, THERE, A, B, Bot
 from tests.builders import scout_object, summary_of
-from tests.fakes import FakeClock, FakeScout
-
-
-@pytest.fixture
-async def bot(database_url: str) -> AsyncIterator[Bot]:
-    running = Bot(
-        url=database_url,
-        scout=FakeScout(FIRST),
-        sender=FakeSender(),
-        clock=FakeClock(),
-        policy=GuildPolicy([GUILD]),
-    )
-    await running.start()
-    await running.subscribe(HERE)
-    yield running
-    assert running.store is not None
-    await running.store.close()
-
 
 D, E, F = (scout_object(name, neoScore=90) for name in ("P21dddd", "P21eeee", "P21ffff"))
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import random
 
 import discord
 
 from bot.alerts.watcher import AlertWatcher
-from bot.config import AlertsSettings
-from bot.guilds import GuildPolicy
 from bot.health import ServiceHealth
 from bot.render.alerts import status_embed
 from bot.scout.models import Summary
 from bot.store import OutboxCounts, Store
 from tests import recorded
-from tests.alerts.helpers import FakeSender
+from tests.alerts.helpers import FakeSender, make_watcher
 from tests.fakes import FakeClock
 
 
@@ -47,14 +44,8 @@ async def test_status_says_a_poll_is_running_too_long_and_clears_when_it_ends(
     store: Store,
 ) -> None:
     scout, clock = StuckScout(), FakeClock()
-    watcher = AlertWatcher(
-        source=scout,
-        store=store,
-        sender=FakeSender(),
-        policy=GuildPolicy([]),
-        settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=0),
-        clock=clock.utc,
-        rng=random.Random(7),
+    watcher = make_watcher(
+        store, scout, FakeSender(), clock, guilds=[], poll_interval_seconds=60, jitter_seconds=0
     )
     cycle = asyncio.create_task(watcher.run_cycle())
     await scout.asked.wait()

@@ -7,7 +7,6 @@ changes nothing at all. /alerts status shows how many rows were skipped.
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.alerts.watcher import AlertWatcher
-from bot.config import AlertsSettings
-from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.scout.models import ScoutObject, Summary, UnreadableRow
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import FakeSender
+from tests.alerts.helpers import FakeSender, make_watcher
 from tests.builders import scout_object
 from tests.fakes import FakeClock, FakeScout
 
@@ -68,14 +65,8 @@ async def watched(tmp_path: Path) -> AsyncIterator[Watched]:
         )
     )
     scout, sender, clock = FakeScout(listing([A, B])), FakeSender(), FakeClock()
-    watcher = AlertWatcher(
-        source=scout,
-        store=store,
-        sender=sender,
-        policy=GuildPolicy([GUILD]),
-        settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=0),
-        clock=clock.utc,
-        rng=random.Random(7),
+    watcher = make_watcher(
+        store, scout, sender, clock, guilds=[GUILD], poll_interval_seconds=60, jitter_seconds=0
     )
     clock.advance(minutes=1)
     await watcher.run_cycle()  # the first list: A and B tracked

@@ -2,92 +2,26 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
 from bot.alerts.delivery import MAX_DELIVERY_AGE, ChannelUnavailable, DeliveryFailed
-from bot.alerts.watcher import EMPTY_LIST_CONFIRMATION, AlertWatcher
-from bot.config import AlertsSettings
-from bot.guilds import GuildPolicy
+from bot.alerts.watcher import EMPTY_LIST_CONFIRMATION
 from bot.neocp import EventSelection
 from bot.scout.errors import ScoutBadResponse, ScoutUnavailable
 from bot.scout.models import Summary
-from bot.store import DeliveryState, Store, SubscriptionState
-from tests.alerts.helpers import FakeSender, subscribe
+from bot.store import DeliveryState, SubscriptionState
+from tests.alerts.helpers import FIRST, GUILD, HERE, THERE, A, B, Bot, C
 from tests.builders import scout_object, summary_of
-from tests.fakes import FakeClock, FakeScout
+from tests.fakes import FakeScout
 
-GUILD = 1001
 OTHER_GUILD = 2002
-HERE, THERE = 11, 12
-
-A, B, C = (scout_object(name) for name in ("P21aaaa", "P21bbbb", "P21cccc"))
-FIRST = summary_of([A, B])
 
 
 class SimulatedCrash(BaseException):
     """Stands for the process dying: nothing in the watcher may catch it."""
-
-
-@dataclass
-class Bot:
-    """One run of the bot: a store, a watcher, and their fakes. ``restart`` starts over
-    on the same database file, as after a crash or a deploy."""
-
-    url: str
-    scout: FakeScout
-    sender: FakeSender
-    clock: FakeClock
-    policy: GuildPolicy
-    store: Store | None = None
-    watcher: AlertWatcher | None = None
-
-    async def start(self) -> Bot:
-        self.store = await Store.open(self.url)
-        self.watcher = AlertWatcher(
-            source=self.scout,
-            store=self.store,
-            sender=self.sender,
-            policy=self.policy,
-            settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=5),
-            clock=self.clock.utc,
-            rng=random.Random(7),
-        )
-        return self
-
-    async def restart(self) -> None:
-        assert self.store is not None
-        await self.store.close()
-        await self.start()
-
-    async def cycle(self, minutes: float = 2) -> None:
-        assert self.watcher is not None
-        self.clock.advance(minutes=minutes)
-        await self.watcher.run_cycle()
-
-    async def subscribe(self, channel_id: int, guild_id: int = GUILD, **filters: Any) -> int:
-        assert self.store is not None
-        return await subscribe(self.store, guild_id, channel_id, **filters)
-
-
-@pytest.fixture
-async def bot(database_url: str) -> AsyncIterator[Bot]:
-    running = Bot(
-        url=database_url,
-        scout=FakeScout(FIRST),
-        sender=FakeSender(),
-        clock=FakeClock(),
-        policy=GuildPolicy([GUILD]),
-    )
-    await running.start()
-    await running.subscribe(HERE)
-    yield running
-    assert running.store is not None
-    await running.store.close()
 
 
 def crash_once(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:

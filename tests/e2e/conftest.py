@@ -8,7 +8,7 @@ module's event loop, so tests of a module must be marked
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ import pytest_asyncio
 from tests.conftest import FIXTURES
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_upstreams import FakeMpc, FakeScout
-from tests.e2e.harness import BotProcess, World, bot_environment, build_world
+from tests.e2e.harness import BotProcess, World, bot_environment, build_world, running_bot
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -49,6 +49,15 @@ async def fake_mpc() -> AsyncIterator[FakeMpc]:
     await mpc.stop()
 
 
+@pytest.fixture
+def healthy_scout(fake_scout: FakeScout) -> Iterator[FakeScout]:
+    """The fake Scout, healed and prompt again after the test (modules whose scenarios
+    make it fail use it for every test: ``pytest.mark.usefixtures("healthy_scout")``)."""
+    yield fake_scout
+    fake_scout.heal()
+    fake_scout.latency = 0.0
+
+
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
     """Extra environment for this module's bot (override in the module)."""
@@ -71,15 +80,7 @@ async def bot(
     env = bot_environment(
         fake_discord, fake_scout.url, fake_mpc.url, workdir / "scoutbot.db", bot_env
     )
-    process = BotProcess(env, workdir)
-    try:
-        await process.start()
+    async with running_bot(env, workdir) as process:
         yield process
-        code = await process.stop()
-    finally:
-        await process.stop()
-        process.close()
-    assert code == 0, f"the bot exited with {code} on SIGTERM; log in {workdir / 'bot.log'}"
-    assert process.problems() == [], f"the bot's log shows errors; see {workdir / 'bot.log'}"
     assert fake_discord.unhandled == [], "the bot called Discord routes the fake does not know"
     assert fake_discord.refused == [], "Discord would have refused some of what the bot sent"

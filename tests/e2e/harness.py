@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,6 +203,22 @@ class BotProcess:
 
     def close(self) -> None:
         self._log_file.close()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(env: dict[str, str], workdir: Path) -> AsyncIterator[BotProcess]:
+    """A bot process, started and ready. Stopping it at the end checks that it exits
+    cleanly on SIGTERM and that nothing in its log is a traceback."""
+    process = BotProcess(env, workdir)
+    try:
+        await process.start()
+        yield process
+        code = await process.stop()
+    finally:
+        await process.stop()
+        process.close()
+    assert code == 0, f"the bot exited with {code} on SIGTERM; log in {workdir / 'bot.log'}"
+    assert process.problems() == [], f"the bot's log shows errors; see {workdir / 'bot.log'}"
 
 
 # Alerts on and polled every second (E2E_ALLOW_FAST_POLLS lifts the production minimum).

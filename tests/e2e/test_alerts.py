@@ -8,27 +8,27 @@ The bot polls every second here (the launcher lifts the 30 s minimum for tests o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
+from tests.e2e.fake_discord import FakeDiscord, FakeInteraction
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import (
     ALERTS,
     FAST_ALERTS_ENV,
     FOLLOW_UP,
-    GENERAL,
-    MODERATOR,
-    MODERATOR_PERMISSIONS,
     OBSERVER,
     TEAM_GUILD,
     WATCHERS_ROLE,
     BotProcess,
     World,
 )
+from tests.e2e.steps import as_moderator, full_polls, posts_about
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.usefixtures("healthy_scout"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,31 +36,8 @@ def bot_env() -> dict[str, str]:
     return FAST_ALERTS_ENV
 
 
-@pytest.fixture(autouse=True)
-def _scout_healthy(fake_scout: FakeScout) -> Iterator[None]:
-    yield
-    fake_scout.heal()
-
-
 async def alerts(discord: FakeDiscord, command: str, **options: object) -> FakeInteraction:
-    return await discord.slash(
-        f"alerts {command}",
-        guild_id=TEAM_GUILD,
-        channel_id=GENERAL,
-        user=MODERATOR,
-        permissions=MODERATOR_PERMISSIONS,
-        **options,
-    )
-
-
-async def full_polls(scout: FakeScout, count: int = 1) -> None:
-    """Wait until `count` polls that started after now have finished: polls run one after
-    another, so the start of poll n+1 means poll n is done."""
-    await scout.wait_requests(scout.count("summary") + count + 1, mode="summary", within=30.0)
-
-
-def posts_about(discord: FakeDiscord, channel_id: int, designation: str) -> list[FakeMessage]:
-    return [m for m in discord.channel_messages(channel_id) if designation in m.text]
+    return await as_moderator(discord, f"alerts {command}", **options)
 
 
 def alert_counts(discord: FakeDiscord) -> tuple[int, int]:

@@ -22,13 +22,13 @@ from tests.e2e.harness import (
     ALERTS,
     FAST_ALERTS_ENV,
     GENERAL,
-    MODERATOR,
     MODERATOR_PERMISSIONS,
     TEAM_GUILD,
     BotProcess,
     World,
     build_world,
 )
+from tests.e2e.steps import as_moderator, full_polls
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -51,10 +51,6 @@ def world(fake_discord: FakeDiscord) -> World:
     bot_role = built.team.role("scout-bot")
     bot_role.permissions |= CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS
     return built
-
-
-async def full_polls(scout: FakeScout, count: int = 1) -> None:
-    await scout.wait_requests(scout.count("summary") + count + 1, mode="summary", within=30.0)
 
 
 def alert_about(discord: FakeDiscord, designation: str) -> FakeMessage:
@@ -81,15 +77,7 @@ def followup_field(message: FakeMessage) -> str:
 
 
 async def alerts_list(discord: FakeDiscord) -> str:
-    listed = await discord.answer(
-        await discord.slash(
-            "alerts list",
-            guild_id=TEAM_GUILD,
-            channel_id=GENERAL,
-            user=MODERATOR,
-            permissions=MODERATOR_PERMISSIONS,
-        )
-    )
+    listed = await discord.answer(await as_moderator(discord, "alerts list"))
     return listed.text
 
 
@@ -106,23 +94,14 @@ async def test_a_new_objects_alert_carries_the_status_buttons(
 ) -> None:
     await full_polls(fake_scout)
     subscribed = await fake_discord.answer(
-        await fake_discord.slash(
-            "alerts subscribe",
-            guild_id=TEAM_GUILD,
-            channel_id=GENERAL,
-            user=MODERATOR,
-            permissions=MODERATOR_PERMISSIONS,
-            channel=world.team.channels[ALERTS],
-        )
+        await as_moderator(fake_discord, "alerts subscribe", channel=world.team.channels[ALERTS])
     )
     assert subscribed.ephemeral
     # The server's site: every press names it.
     added = await fake_discord.answer(
-        await fake_discord.slash(
+        await as_moderator(
+            fake_discord,
             "site add",
-            guild_id=TEAM_GUILD,
-            channel_id=GENERAL,
-            user=MODERATOR,
             permissions=MODERATOR_PERMISSIONS | MANAGE_GUILD,
             code="G96",
             fov_arcmin=60.0,

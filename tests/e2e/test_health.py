@@ -10,19 +10,14 @@ import sys
 import pytest
 
 from tests.e2e.fake_upstreams import FakeScout
-from tests.e2e.harness import BotProcess
+from tests.e2e.harness import FAST_ALERTS_ENV, BotProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
 
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
-    return {
-        "E2E_ALLOW_FAST_POLLS": "1",
-        "SCOUTBOT_ALERTS__ENABLED": "true",
-        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-    }
+    return FAST_ALERTS_ENV
 
 
 async def health(bot: BotProcess) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_upstreams import FakeScout
-from tests.e2e.harness import GENERAL, TEAM_GUILD, BotProcess
+from tests.e2e.harness import FAST_ALERTS_ENV, GENERAL, TEAM_GUILD, BotProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 
@@ -19,10 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
     return {
-        "E2E_ALLOW_FAST_POLLS": "1",
-        "SCOUTBOT_ALERTS__ENABLED": "true",
-        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
+        **FAST_ALERTS_ENV,
         "SCOUTBOT_METRICS__ENABLED": "true",
         "SCOUTBOT_METRICS__HOST": "127.0.0.1",
         "SCOUTBOT_METRICS__PORT": "0",  # any free port; the bot logs the one it got

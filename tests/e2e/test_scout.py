@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,30 +14,21 @@ from tests.e2e.fake_discord import (
     DEFERRED_CHANNEL_MESSAGE,
     DEFERRED_UPDATE_MESSAGE,
     FakeDiscord,
-    FakeInteraction,
     FakeMessage,
     FakeUser,
 )
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import GENERAL, MODERATOR, OBSERVER, TEAM_GUILD, BotProcess
+from tests.e2e.steps import scout
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.usefixtures("healthy_scout"),
+]
 
 KNOWN = "A11EBEK"  # in the recorded summary; its orbits are the recorded ones
 UNKNOWN = "Q9ZZZZZ"  # a well-formed designation Scout does not know
-
-
-@pytest.fixture(autouse=True)
-def _scout_healthy(fake_scout: FakeScout) -> Iterator[None]:
-    yield
-    fake_scout.heal()
-    fake_scout.latency = 0.0
-
-
-async def scout(discord: FakeDiscord, command: str, **options: object) -> FakeInteraction:
-    return await discord.slash(
-        f"scout {command}", guild_id=TEAM_GUILD, channel_id=GENERAL, **options
-    )
 
 
 async def refused(

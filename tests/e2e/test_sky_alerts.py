@@ -7,26 +7,28 @@ the removal (Scout no longer has the object)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
+from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_discord.wire import MANAGE_CHANNELS, MEMBER_PERMISSIONS
 from tests.e2e.fake_upstreams import FakeScout
 from tests.e2e.harness import (
     ALERTS,
+    FAST_ALERTS_ENV,
     FOLLOW_UP,
-    GENERAL,
-    MODERATOR,
-    TEAM_GUILD,
     BotProcess,
     World,
 )
+from tests.e2e.steps import as_moderator, full_polls, posts_about
 from tests.sky.helpers import meridian_ra, site
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.usefixtures("healthy_scout"),
+]
 
 MANAGE_GUILD = 1 << 5
 PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD | MANAGE_CHANNELS
@@ -35,43 +37,12 @@ UP, LOW = "P77up01", "P77low1"
 
 @pytest.fixture(scope="module")
 def bot_env() -> dict[str, str]:
-    return {
-        "E2E_ALLOW_FAST_POLLS": "1",
-        "SCOUTBOT_ALERTS__ENABLED": "true",
-        "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-        "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-        "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
-    }
+    return FAST_ALERTS_ENV
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _bot_running(bot: BotProcess) -> None:
     """Every scenario here talks to the running bot."""
-
-
-@pytest.fixture(autouse=True)
-def _scout_healthy(fake_scout: FakeScout) -> Iterator[None]:
-    yield
-    fake_scout.heal()
-
-
-async def moderator(discord: FakeDiscord, command: str, **options: object) -> FakeInteraction:
-    return await discord.slash(
-        command,
-        guild_id=TEAM_GUILD,
-        channel_id=GENERAL,
-        user=MODERATOR,
-        permissions=PERMISSIONS,
-        **options,
-    )
-
-
-async def full_polls(scout: FakeScout, count: int = 1) -> None:
-    await scout.wait_requests(scout.count("summary") + count + 1, mode="summary", within=30.0)
-
-
-def posts_about(discord: FakeDiscord, channel_id: int, designation: str) -> list[FakeMessage]:
-    return [m for m in discord.channel_messages(channel_id) if designation in m.text]
 
 
 def site_questions(scout: FakeScout, since: int = 0) -> list[tuple[str, str]]:
@@ -103,14 +74,22 @@ async def test_a_site_and_two_subscriptions(
     bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout, world: World
 ) -> None:
     added = await fake_discord.answer(
-        await moderator(fake_discord, "site add", code="G96", name="Mt. Lemmon", fov_arcmin=60.0)
+        await as_moderator(
+            fake_discord,
+            "site add",
+            code="G96",
+            name="Mt. Lemmon",
+            fov_arcmin=60.0,
+            permissions=PERMISSIONS,
+        )
     )
     assert "Site added: Mt. Lemmon (G96)" in added.text
     await full_polls(fake_scout)  # the first poll has recorded the list
     sited = await fake_discord.answer(
-        await moderator(
+        await as_moderator(
             fake_discord,
             "alerts subscribe",
+            permissions=PERMISSIONS,
             channel=world.team.channels[ALERTS],
             site="G96",
             observable=True,
@@ -119,7 +98,12 @@ async def test_a_site_and_two_subscriptions(
     )
     assert "only objects observable from G96 within 24 h" in sited.text
     await fake_discord.answer(
-        await moderator(fake_discord, "alerts subscribe", channel=world.team.channels[FOLLOW_UP])
+        await as_moderator(
+            fake_discord,
+            "alerts subscribe",
+            channel=world.team.channels[FOLLOW_UP],
+            permissions=PERMISSIONS,
+        )
     )
 
 

@@ -14,15 +14,15 @@ from tests.e2e.fake_discord import FakeDiscord
 from tests.e2e.fake_upstreams import FakeMpc, FakeScout
 from tests.e2e.harness import (
     ALERTS,
+    FAST_ALERTS_ENV,
     FOLLOW_UP,
     GENERAL,
-    MODERATOR,
-    MODERATOR_PERMISSIONS,
-    TEAM_GUILD,
     BotProcess,
     World,
     bot_environment,
+    running_bot,
 )
+from tests.e2e.steps import as_moderator
 from tests.postgres import throwaway_schema
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
@@ -34,14 +34,7 @@ CHANNELS = (ALERTS, FOLLOW_UP, GENERAL)  # subscribed in this order: posted in t
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot_env() -> AsyncIterator[dict[str, str]]:
     async with throwaway_schema() as url:
-        yield {
-            "SCOUTBOT_DATABASE__URL": url,
-            "E2E_ALLOW_FAST_POLLS": "1",
-            "SCOUTBOT_ALERTS__ENABLED": "true",
-            "SCOUTBOT_ALERTS__POLL_INTERVAL_SECONDS": "1",
-            "SCOUTBOT_ALERTS__JITTER_SECONDS": "0",
-            "SCOUTBOT_SCOUT__SUMMARY_TTL_SECONDS": "0",
-        }
+        yield {**FAST_ALERTS_ENV, "SCOUTBOT_DATABASE__URL": url}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -58,16 +51,8 @@ async def other_bot(
     env = bot_environment(
         fake_discord, fake_scout.url, fake_mpc.url, workdir / "unused.db", bot_env
     )
-    process = BotProcess(env, workdir)
-    try:
-        await process.start()
+    async with running_bot(env, workdir) as process:
         yield process
-        code = await process.stop()
-    finally:
-        await process.stop()
-        process.close()
-    assert code == 0, f"the second bot exited with {code}; log in {workdir / 'bot.log'}"
-    assert process.problems() == [], f"its log shows errors; see {workdir / 'bot.log'}"
 
 
 def leader_of(first: BotProcess, second: BotProcess) -> tuple[BotProcess, BotProcess]:
@@ -81,13 +66,8 @@ async def test_one_instance_polls_while_both_run(
 ) -> None:
     for channel in CHANNELS:
         answer = await fake_discord.answer(
-            await fake_discord.slash(
-                "alerts subscribe",
-                guild_id=TEAM_GUILD,
-                channel_id=channel,
-                user=MODERATOR,
-                permissions=MODERATOR_PERMISSIONS,
-                channel=world.team.channels[channel],
+            await as_moderator(
+                fake_discord, "alerts subscribe", channel=world.team.channels[channel]
             )
         )
         assert "NEOCP alerts in" in answer.text, answer.text

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.fake_discord import (
     DEFERRED_CHANNEL_MESSAGE,
     FakeDiscord,
-    FakeInteraction,
     FakeMessage,
 )
 from tests.e2e.fake_upstreams import Failure, FakeScout
@@ -29,14 +27,17 @@ from tests.e2e.harness import (
     ALERTS,
     FAST_ALERTS_ENV,
     GENERAL,
-    MODERATOR,
-    MODERATOR_PERMISSIONS,
     TEAM_GUILD,
     BotProcess,
     World,
 )
+from tests.e2e.steps import as_moderator, scout
 
-pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.usefixtures("healthy_scout"),
+]
 
 DEADLINE = 5.0  # scout.deadline_seconds; the per-read timeout is 3 s (harness default)
 # Discord and the bot take their share on top of Scout's deadline; a margin, not a pace.
@@ -53,27 +54,8 @@ def bot_env() -> dict[str, str]:
     }
 
 
-@pytest.fixture(autouse=True)
-def _scout_healthy(fake_scout: FakeScout) -> Iterator[None]:
-    yield
-    fake_scout.heal()
-
-
-async def scout(discord: FakeDiscord, command: str, **options: object) -> FakeInteraction:
-    return await discord.slash(
-        f"scout {command}", guild_id=TEAM_GUILD, channel_id=GENERAL, **options
-    )
-
-
 async def status(discord: FakeDiscord) -> FakeMessage:
-    interaction = await discord.slash(
-        "alerts status",
-        guild_id=TEAM_GUILD,
-        channel_id=GENERAL,
-        user=MODERATOR,
-        permissions=MODERATOR_PERMISSIONS,
-    )
-    return await discord.answer(interaction)
+    return await discord.answer(await as_moderator(discord, "alerts status"))
 
 
 async def test_a_trickling_answer_ends_in_a_clear_answer_within_the_deadline(
@@ -145,14 +127,7 @@ async def test_malformed_rows_are_skipped_and_a_real_new_object_is_still_alerted
     bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout, world: World
 ) -> None:
     subscribed = await fake_discord.answer(
-        await fake_discord.slash(
-            "alerts subscribe",
-            guild_id=TEAM_GUILD,
-            channel_id=GENERAL,
-            user=MODERATOR,
-            permissions=MODERATOR_PERMISSIONS,
-            channel=world.team.channels[ALERTS],
-        )
+        await as_moderator(fake_discord, "alerts subscribe", channel=world.team.channels[ALERTS])
     )
     assert subscribed.ephemeral
     await fake_scout.wait_requests(fake_scout.count("summary") + 2, mode="summary")

@@ -4,7 +4,6 @@ save right now, the log says so once when it starts and once when it recovers.""
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -15,14 +14,11 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
 from sqlalchemy.exc import DBAPIError, InternalError
 
-from bot.alerts.watcher import AlertWatcher
 from bot.client import explain_error
-from bot.config import AlertsSettings
 from bot.errors import CannotSave
-from bot.guilds import GuildPolicy
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
-from tests.alerts.helpers import FakeSender
+from tests.alerts.helpers import FakeSender, make_watcher
 from tests.fakes import FakeClock, FakeScout
 from tests.postgres import throwaway_schema
 from tests.recorded import summary
@@ -93,14 +89,14 @@ async def test_saving_fails_with_a_sentence_and_one_line_until_it_works_again(
 async def test_the_watcher_says_why_it_could_not_save_without_a_traceback(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    watcher = AlertWatcher(
-        source=FakeScout(summary()),
-        store=store,
-        sender=FakeSender(),
-        policy=GuildPolicy([GUILD]),
-        settings=AlertsSettings(poll_interval_seconds=60, jitter_seconds=0),
-        clock=FakeClock().utc,
-        rng=random.Random(7),
+    watcher = make_watcher(
+        store,
+        FakeScout(summary()),
+        FakeSender(),
+        FakeClock(),
+        guilds=[GUILD],
+        poll_interval_seconds=60,
+        jitter_seconds=0,
     )
     ReadOnlySwitch(store).on = True
 

@@ -3,7 +3,6 @@ and another takes over when it goes; on SQLite the one process is always the lea
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,12 +11,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.alerts.watcher import AlertWatcher
-from bot.config import AlertsSettings
 from bot.database_url import libpq_dsn, parse_database_url
-from bot.guilds import GuildPolicy
 from bot.store import Store
 from bot.store.leader import AdvisoryLeadership
-from tests.alerts.helpers import FakeSender
+from tests.alerts.helpers import FakeSender, make_watcher
 from tests.builders import scout_object, summary_of
 from tests.fakes import FakeClock, FakeScout
 from tests.postgres import throwaway_schema
@@ -46,20 +43,6 @@ async def end_leader_session(store: Store, url: str) -> None:
         assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
     finally:
         await admin.close()
-
-
-def watcher_of(
-    store: Store, scout: FakeScout, discord: FakeSender, clock: FakeClock
-) -> AlertWatcher:
-    return AlertWatcher(
-        source=scout,
-        store=store,
-        sender=discord,
-        policy=GuildPolicy([GUILD]),
-        settings=AlertsSettings(),
-        clock=clock.utc,
-        rng=random.Random(1),
-    )
 
 
 async def test_the_only_process_on_a_sqlite_file_always_leads(tmp_path: Path) -> None:
@@ -115,7 +98,7 @@ async def test_two_watchers_post_every_alert_once_across_a_handover(shared_url: 
 
     async def instance(scout: FakeScout) -> tuple[Store, FakeScout, AlertWatcher]:
         store = await Store.open(shared_url)
-        return store, scout, watcher_of(store, scout, discord, clock)
+        return store, scout, make_watcher(store, scout, discord, clock, guilds=[GUILD])
 
     (first_store, _first_scout, first), (second_store, second_scout, second) = (
         await instance(FakeScout(summary_of([a])).then(summary_of([a, b]))),
@@ -153,10 +136,16 @@ async def test_a_leader_whose_lock_went_with_its_session_posts_nothing_more(
     a, b = scout_object("P21aaaa"), scout_object("P21bbbb")
     discord, clock = FakeSender(), FakeClock()
     first_store, second_store = await Store.open(shared_url), await Store.open(shared_url)
-    first = watcher_of(
-        first_store, FakeScout(summary_of([a])).then(summary_of([a, b])), discord, clock
+    first = make_watcher(
+        first_store,
+        FakeScout(summary_of([a])).then(summary_of([a, b])),
+        discord,
+        clock,
+        guilds=[GUILD],
     )
-    second = watcher_of(second_store, FakeScout(summary_of([a, b])), discord, clock)
+    second = make_watcher(
+        second_store, FakeScout(summary_of([a, b])), discord, clock, guilds=[GUILD]
+    )
     try:
         for channel in (10, 11, 12):
             await first_store.save_subscription(subscription(channel_id=channel))
