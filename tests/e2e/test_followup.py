@@ -22,6 +22,7 @@ from tests.e2e.harness import (
     ALERTS,
     FAST_ALERTS_ENV,
     GENERAL,
+    MODERATOR,
     MODERATOR_PERMISSIONS,
     TEAM_GUILD,
     BotProcess,
