@@ -185,7 +185,7 @@ def _make_response(kind: discord.InteractionType) -> Any:
     for name in _RESPONSE_METHODS:
         setattr(response, name, responder(name))
     response.is_done.side_effect = lambda: state["done"]
-    # ``type`` is read by bot.client.send_ephemeral; keep it in step with the state.
+    # ``type`` is read by bot.error_answers.send_ephemeral; keep it in step with the state.
     type(response).type = property(lambda _self: state["type"])  # type: ignore[assignment]
     return response
 

@@ -16,14 +16,9 @@ import pytest
 from discord import app_commands
 from discord.ui.view import ViewStore
 
-from bot.client import (
-    AnsweringButton,
-    NotServedHere,
-    ScoutBot,
-    explain_error,
-    send_ephemeral,
-)
+from bot.client import AnsweringButton, ScoutBot
 from bot.config import Settings
+from bot.error_answers import NotServedHere, explain_error, send_ephemeral
 from bot.errors import CannotSave, InvalidInput, RateLimited, UpstreamError
 from bot.guilds import DM_REFUSAL, REFUSAL, GuildPolicy
 from bot.store import Store

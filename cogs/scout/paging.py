@@ -17,7 +17,8 @@ from typing import ClassVar, Final
 
 import discord
 
-from bot.client import AnsweringButton, answer_error, send_ephemeral
+from bot.client import AnsweringButton
+from bot.error_answers import answer_error, send_ephemeral
 from bot.errors import InvalidInput
 from bot.render import safe
 from cogs.scout.answers import Interaction

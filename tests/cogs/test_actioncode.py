@@ -12,8 +12,8 @@ import pytest
 import respx
 from discord import app_commands
 
-from bot.client import answer_error
 from bot.config import MpcSettings
+from bot.error_answers import answer_error
 from bot.errors import InvalidInput, RateLimited
 from bot.health import UpstreamHealth
 from bot.http import make_http_client

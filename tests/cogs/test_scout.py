@@ -16,8 +16,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.client import answer_error
 from bot.config import Settings
+from bot.error_answers import answer_error
 from bot.errors import InvalidInput
 from bot.guilds import REFUSAL
 from bot.neocp.filters import ListOptions, select_objects

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.client import answer_error
+from bot.error_answers import answer_error
 from bot.scout.outage import Outage, ScoutDown
 from cogs.scout import DYNAMIC_ITEMS, Scout
 from tests.fakes import FakeClock

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
 from sqlalchemy.exc import DBAPIError, InternalError
 
-from bot.client import explain_error
+from bot.error_answers import explain_error
 from bot.errors import CannotSave
 from bot.neocp import AlertFilter
 from bot.store import NewSubscription, Store
