@@ -53,6 +53,9 @@ from tests.recorded import ephemeris, observations, orbits, summary
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screens.md"
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+# /scout tonight is planned when the recorded summary's positions were fresh (its tEphem):
+# planned months later, every object's motion allowance would be the 20 degree cap.
+SUMMARY_EPOCH = datetime(2026, 7, 12, 19, 30, tzinfo=UTC)
 
 
 def embed_text(embed: discord.Embed) -> str:
@@ -176,7 +179,9 @@ def field_of_view() -> Ephemeris:
         along, across = rng.gauss(0, 25 / 60), rng.gauss(0, 4 / 60)  # degrees
         rows.append({"ra": ra + along + across, "dec": dec + along - across, "vmag": 19.8})
     fov = FieldOfView.from_payload({"diam": "30", "prob": "0.168"})
-    first = record.model_copy(update={"orbit_rows": rows, "fov": fov})
+    # The 1-sigma that goes with that spread (about 36' along the motion), not the recorded
+    # object's 0.02', so the screen's odds and its uncertainty tell one story.
+    first = record.model_copy(update={"orbit_rows": rows, "fov": fov, "sigma_pos": 36.0})
     return eph.model_copy(update={"records": [first]})
 
 
@@ -288,7 +293,7 @@ def screens() -> list[tuple[str, str]]:
         state=SubscriptionState.ACTIVE,
         last_delivery_at=NOW,
     )
-    tonight = plan_tonight(objects, LEMMON, NOW)
+    tonight = plan_tonight(objects, LEMMON, SUMMARY_EPOCH)
     return [
         ("/scout list", embed_text(list_page(selected, options, total=len(objects)).embed)),
         ("/scout object", embed_text(object_embed(rated, now=rated.last_run))),

@@ -285,8 +285,8 @@ class MineWindows:
 
 
 _NO_SITE: Final = (
-    "No site set for you or this server, so no observing windows: someone with Manage "
-    "Server can add one with `/site add`."
+    "No site set for you or this server, so no observing windows: choose yours among the "
+    "server's with `/site mine`, or someone with Manage Server adds one with `/site add`."
 )
 
 
