@@ -346,13 +346,17 @@ class Rest(Gateway):
         message.deleted = True
         return web.Response(status=204)
 
-    def _writable_channel(self, channel_id: str) -> FakeChannel:
+    def _known_channel(self, channel_id: str) -> FakeChannel:
+        """The channel or thread, or Discord's 404 for an id it does not know."""
         try:
-            channel = self.channel(int(channel_id))
+            return self.channel(int(channel_id))
         except FakeDiscordError:
             raise _HttpAnswer(
                 json_response({"message": "Unknown Channel", "code": 10003}, 404)
             ) from None
+
+    def _writable_channel(self, channel_id: str) -> FakeChannel:
+        channel = self._known_channel(channel_id)
         if not self.guilds[channel.guild_id].joined:
             raise _HttpAnswer(json_response({"message": "Missing Access", "code": 50001}, 403))
         needed = VIEW_CHANNEL | SEND_MESSAGES
@@ -381,11 +385,7 @@ class Rest(Gateway):
         return json_response(self._message_payload(message))
 
     async def _get_channel(self, _: RecordedRequest, channel_id: str) -> web.Response:
-        try:
-            channel = self.channel(int(channel_id))
-        except FakeDiscordError:
-            return json_response({"message": "Unknown Channel", "code": 10003}, 404)
-        return json_response(channel.payload())
+        return json_response(self._known_channel(channel_id).payload())
 
     async def _get_channel_messages(
         self, recorded: RecordedRequest, channel_id: str
@@ -474,12 +474,7 @@ class Rest(Gateway):
         return json_response(thread.payload(), 201)
 
     def _thread(self, channel_id: str) -> FakeChannel:
-        try:
-            channel = self.channel(int(channel_id))
-        except FakeDiscordError:
-            raise _HttpAnswer(
-                json_response({"message": "Unknown Channel", "code": 10003}, 404)
-            ) from None
+        channel = self._known_channel(channel_id)
         if channel.parent_id is None:
             raise FakeDiscordError(f"the fake modifies and deletes threads only, not {channel}")
         return channel
