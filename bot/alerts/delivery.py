@@ -1,13 +1,14 @@
 """Posting the outbox: claim, then post, then mark sent; one message per channel a round.
 
 A poll queues, in the same transaction as its snapshot, a pending row per channel owed
-events. A round takes each channel's queued rows and sends them as one message: first
-the nonce is recorded on them (``posting``), then the message goes out, then the rows are
-marked ``sent`` with its id. A crash between the send and the mark leaves them in
-``posting`` with their nonce: the next round first looks for a message already posted with
-that nonce, and otherwise resends with the same nonce, which Discord itself refuses to
-post twice for a few minutes (``enforce_nonce``). So nothing is lost and nothing repeats,
-and a channel never gets more than one message from a round.
+events. A round takes each channel's queued rows and sends them as one message (but for a
+significant new object of a busy cycle, which gets a message of its own, with its buttons
+and thread): first the nonce is recorded on them (``posting``), then the message goes out,
+then the rows are marked ``sent`` with its id. A crash between the send and the mark
+leaves them in ``posting`` with their nonce: the next round first looks for a message
+already posted with that nonce, and otherwise resends with the same nonce, which Discord
+itself refuses to post twice for a few minutes (``enforce_nonce``). So nothing is lost and
+nothing repeats, and a channel gets one message from a round (besides those objects).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Protocol
 
 from bot.alerts.status import DeliveryReport, Outcome
 from bot.errors import CannotSave
+from bot.followup.significance import significant_new
 from bot.guilds import GuildPolicy
-from bot.neocp.events import NeocpEvent
+from bot.neocp.events import EventKind, NeocpEvent
 from bot.store import Delivery, DeliveryState, OutboxRow, Store
 
 log = logging.getLogger(__name__)
@@ -104,24 +106,23 @@ class Deliverer:
         report = DeliveryReport()
         events: dict[int, NeocpEvent] = {}  # read once a round, however many channels
         async for rows in self._by_target():
-            delivery = await self._prepare(rows, events)
-            if delivery is None:
-                continue
-            channel_id = delivery.target.channel_id
-            try:
-                outcome = await self._deliver_one(delivery)
-            except CannotSave:
-                raise  # nothing can be recorded: the round stops, the outbox stays as it is
-            except Exception:
-                log.exception(
-                    "message %d to channel %d failed unexpectedly", delivery.id, channel_id
-                )
-                await self._store.mark_retry(delivery.row_ids, "unexpected error", at=self._clock())
-                outcome = Outcome.RETRYING
-            report.count(outcome, channel_id)
-            if outcome is Outcome.SENT:
-                self._served.add((channel_id, delivery.target.thread_id))
+            for delivery in await self._prepare(rows, events):
+                await self._deliver_counted(delivery, report)
         return report
+
+    async def _deliver_counted(self, delivery: Delivery, report: DeliveryReport) -> None:
+        channel_id = delivery.target.channel_id
+        try:
+            outcome = await self._deliver_one(delivery)
+        except CannotSave:
+            raise  # nothing can be recorded: the round stops, the outbox stays as it is
+        except Exception:
+            log.exception("message %d to channel %d failed unexpectedly", delivery.id, channel_id)
+            await self._store.mark_retry(delivery.row_ids, "unexpected error", at=self._clock())
+            outcome = Outcome.RETRYING
+        report.count(outcome, channel_id)
+        if outcome is Outcome.SENT:
+            self._served.add((channel_id, delivery.target.thread_id))
 
     async def _by_target(self) -> AsyncIterator[list[OutboxRow]]:
         """Each target's queued rows, read a page at a time; a target whose rows span pages
@@ -145,33 +146,23 @@ class Deliverer:
 
     async def _prepare(
         self, rows: list[OutboxRow], events: dict[int, NeocpEvent]
-    ) -> Delivery | None:
-        """The one message this round sends to the rows' target: an interrupted one (same
-        nonce) first, else everything pending, claimed with a new nonce."""
+    ) -> list[Delivery]:
+        """The messages this round sends to the rows' target: an interrupted one (same
+        nonce) alone, else everything pending, claimed with new nonces: one message, but
+        for a significant new object, which has a row (and a message) of its own."""
         interrupted = [row for row in rows if row.state is DeliveryState.POSTING]
         if interrupted:
             nonce = interrupted[0].nonce
             chosen = [row for row in interrupted if row.nonce == nonce]
-        else:
-            nonce = None
-            chosen = rows
-        missing = {i for row in chosen for i in row.event_ids if i not in events}
+            await self._read_events(chosen, events)
+            return [_delivery(chosen, events, nonce)]
+        await self._read_events(rows, events)
+        return [_delivery(group, events, None) for group in _alone_first(rows, events)]
+
+    async def _read_events(self, rows: list[OutboxRow], events: dict[int, NeocpEvent]) -> None:
+        missing = {i for row in rows for i in row.event_ids if i not in events}
         if missing:
             events.update(await self._store.events(missing))
-        found = tuple(events[i] for row in chosen for i in row.event_ids if i in events)
-        first = chosen[0]
-        return Delivery(
-            row_ids=tuple(row.id for row in chosen),
-            state=first.state,
-            nonce=nonce,
-            attempts=max(row.attempts for row in chosen),
-            created_at=min(row.created_at for row in chosen),
-            touched_at=first.touched_at,
-            reason=first.reason,
-            subscription=first.subscription,
-            target=first.target,
-            events=found,
-        )
 
     async def _deliver_one(self, delivery: Delivery) -> Outcome:
         now = self._clock()
@@ -240,3 +231,38 @@ class Deliverer:
             message_id,
         )
         return Outcome.SENT
+
+
+def _alone_first(rows: list[OutboxRow], events: dict[int, NeocpEvent]) -> list[list[OutboxRow]]:
+    """The rows of one target in messages: each significant new object alone, first (the
+    queue gave it rows of its own so that it gets its buttons and thread at once, even on
+    a busy cycle; subscriptions sharing the channel share its message), then the rest."""
+    alone: dict[int, list[OutboxRow]] = {}
+    rest: list[OutboxRow] = []
+    for row in rows:
+        if len(row.event_ids) == 1 and _significant_new_event(events.get(row.event_ids[0])):
+            alone.setdefault(row.event_ids[0], []).append(row)
+        else:
+            rest.append(row)
+    return [*alone.values(), *([rest] if rest else [])]
+
+
+def _significant_new_event(event: NeocpEvent | None) -> bool:
+    return event is not None and event.kind is EventKind.NEW and significant_new(event.object)
+
+
+def _delivery(rows: list[OutboxRow], events: dict[int, NeocpEvent], nonce: str | None) -> Delivery:
+    """One message: the rows' events, in order, to their (shared) target."""
+    first = rows[0]
+    return Delivery(
+        row_ids=tuple(row.id for row in rows),
+        state=first.state,
+        nonce=nonce,
+        attempts=max(row.attempts for row in rows),
+        created_at=min(row.created_at for row in rows),
+        touched_at=first.touched_at,
+        reason=first.reason,
+        subscription=first.subscription,
+        target=first.target,
+        events=tuple(events[i] for row in rows for i in row.event_ids if i in events),
+    )

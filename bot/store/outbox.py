@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.followup.significance import significant_new
 from bot.neocp.events import EventKind, NeocpEvent
 from bot.store import alert_messages
 from bot.store import subscriptions as subscription_rows
@@ -58,8 +59,9 @@ async def queue(
     """Store the events, a digest per distinct list of events, and a pending message per
     subscription (``subscription_channels``: id -> channel) that is owed one. An update or
     removal of an object whose thread is open in that channel is a message of its own to
-    that thread; the channel's message has the rest. Returns how many messages were
-    queued."""
+    that thread; so is a new object that passes the significance bar when the channel's
+    message would otherwise be a digest of several. The channel's message has the rest.
+    Returns how many messages were queued."""
     event_ids = await _insert_events(conn, [event for event, _ in recipients])
     threads = await alert_messages.open_threads(
         conn, [event for event, _ in recipients if event.kind is not EventKind.NEW]
@@ -74,11 +76,16 @@ async def queue(
             if event.kind is not EventKind.NEW:
                 thread_id = threads.get((channel_id, event.designation, event.first_seen))
             owed.setdefault((subscription_id, thread_id), []).append(event_id)
-    if not owed:
+    significant = {
+        event_id
+        for event_id, (event, _) in zip(event_ids, recipients, strict=True)
+        if event.kind is EventKind.NEW and significant_new(event.object)
+    }
+    owed_messages = _significant_apart(owed, significant)
+    if not owed_messages:
         return 0
     # Channels owed the same events share one digest (most share the default filter).
-    lists = {target: tuple(ids) for target, ids in owed.items()}
-    distinct = sorted(set(lists.values()))
+    distinct = sorted({ids for _, _, ids in owed_messages})
     digest_ids = await _insert_rows(
         conn,
         digests,
@@ -96,10 +103,28 @@ async def queue(
                 "state": DeliveryState.PENDING.value,
                 "attempts": 0,
             }
-            for (subscription_id, thread_id), ids in lists.items()
+            for subscription_id, thread_id, ids in owed_messages
         ],
     )
-    return len(owed)
+    return len(owed_messages)
+
+
+def _significant_apart(
+    owed: dict[tuple[int, int | None], list[int]], significant: set[int]
+) -> list[tuple[int, int | None, tuple[int, ...]]]:
+    """(subscription, thread, events) per message. A digest carries one thread at most, and
+    on a busy night threads open only for what the team acts on, so a significant new
+    object in what would be a channel's digest gets its own alert (its buttons and its
+    thread at once), queued before the digest of the rest."""
+    owed_messages: list[tuple[int, int | None, tuple[int, ...]]] = []
+    for (subscription_id, thread_id), ids in owed.items():
+        in_digest = thread_id is None and len(ids) > 1
+        alone = [event_id for event_id in ids if in_digest and event_id in significant]
+        owed_messages.extend((subscription_id, None, (event_id,)) for event_id in alone)
+        rest = tuple(event_id for event_id in ids if event_id not in alone)
+        if rest:
+            owed_messages.append((subscription_id, thread_id, rest))
+    return owed_messages
 
 
 async def _insert_events(conn: AsyncConnection, found: Sequence[NeocpEvent]) -> list[int]:

@@ -49,6 +49,31 @@ async def test_a_channel_never_gets_more_than_one_message_a_cycle(bot: Bot) -> N
     assert len(bot.sender.messages_to(HERE)) < 6
 
 
+async def test_a_significant_new_object_of_a_busy_cycle_gets_a_message_of_its_own(
+    bot: Bot,
+) -> None:
+    await bot.subscribe(HERE, min_neo_score=50)  # a second subscription in the same channel
+    await bot.cycle()
+    risky = scout_object("P21rrrr", neoScore=95, phaScore=40, rating=1)
+    bot.scout.then(summary_of([A, B, D, risky, E]))
+    await bot.cycle()
+
+    own, rest = bot.sender.messages_to(HERE)
+    assert own.events == [("new", "P21rrrr")], "first, alone, once for both subscriptions"
+    assert sorted(rest.events) == [("new", "P21dddd"), ("new", "P21eeee")]
+
+
+async def test_a_significant_new_object_alone_in_its_cycle_is_one_message_as_before(
+    bot: Bot,
+) -> None:
+    await bot.cycle()
+    bot.scout.then(summary_of([A, B, scout_object("P21rrrr", phaScore=40)]))
+    await bot.cycle()
+
+    (message,) = bot.sender.messages_to(HERE)
+    assert message.events == [("new", "P21rrrr")]
+
+
 async def test_updates_queued_while_the_poster_is_busy_are_merged_into_one_message(
     bot: Bot,
 ) -> None:

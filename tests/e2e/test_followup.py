@@ -371,6 +371,28 @@ async def test_a_digest_offers_follow_up_and_the_first_press_posts_the_objects_c
     )
 
 
+async def test_a_significant_object_of_a_busy_cycle_gets_its_own_alert_and_thread(
+    bot: BotProcess, fake_discord: FakeDiscord, fake_scout: FakeScout
+) -> None:
+    fake_scout.add("P99sg01", neoScore=90, Vmag=21.0)
+    fake_scout.add("P99sg02", neoScore=95, Vmag=20.5, phaScore=40, rating=1)
+    fake_scout.add("P99sg03", neoScore=80, Vmag=21.8)
+    await fake_discord.wait_for(
+        lambda: [m for m in fake_discord.channel_messages(ALERTS) if "P99sg01" in m.text],
+        "the digest",
+    )
+    [digest] = [m for m in fake_discord.channel_messages(ALERTS) if "P99sg01" in m.text]
+    assert "P99sg03" in digest.text and "P99sg02" not in digest.text
+    assert all("P99sg02" not in o["label"] for menu in digest.selects for o in menu["options"])
+    alert = alert_about(fake_discord, "P99sg02")
+    assert [b["label"] for b in alert.buttons] == BUTTONS
+    await fake_discord.wait_for(
+        lambda: [t for t in fake_discord.threads_in(ALERTS) if t.name.startswith("P99sg02")],
+        "the significant object's thread, before anyone acts on it",
+    )
+    assert not [t for t in fake_discord.threads_in(ALERTS) if t.name.startswith("P99sg01")]
+
+
 async def test_alerts_forget_removes_the_servers_data_after_a_confirmation(
     bot: BotProcess, fake_discord: FakeDiscord
 ) -> None:

@@ -76,6 +76,27 @@ async def test_a_poll_queues_one_message_per_channel_wanting_any_event(store: St
     ]
 
 
+async def test_a_significant_new_object_is_queued_apart_from_the_channels_digest(
+    store: Store,
+) -> None:
+    await store.save_subscription(subscription(CHANNEL))
+    await store.record_first_poll(start_tracking([scout_object("A")], now=T0), at=T0)
+    snapshot = await store.load_snapshot()
+    current = [scout_object("A", nObs=9), scout_object("N1"), scout_object("RISKY", rating=2)]
+    result = diff_snapshot(snapshot.objects, current, now=T0)
+
+    queued = await store.record_poll(result.changes, await chosen(store, result.events), at=T0)
+
+    assert queued == 2
+    own, digest = await due(store)
+    assert own.id < digest.id, "the significant object's message goes first"
+    assert [e.designation for e in (await store.events(own.event_ids)).values()] == ["RISKY"]
+    assert sorted(e.designation for e in (await store.events(digest.event_ids)).values()) == [
+        "A",
+        "N1",
+    ]
+
+
 async def test_an_update_of_an_object_with_an_open_thread_goes_to_that_thread(
     store: Store,
 ) -> None:
