@@ -19,6 +19,7 @@ import discord
 from bench.screens_sites import LEMMON, site_alerts, site_screens
 from bot.alerts.watcher import WatcherStatus
 from bot.errors import InvalidInput
+from bot.followup.significance import significant_new
 from bot.followup.status import FollowupStatus, ObjectKey, StatusRecord
 from bot.followup.team import TeamStatus
 from bot.health import MPC, SCOUT, ServiceHealth
@@ -30,6 +31,7 @@ from bot.render.digest import delivery_embed
 from bot.render.ephemeris import ephemeris_reply
 from bot.render.followup import (
     MineWindows,
+    card_embed,
     digest_choice_answer,
     digest_followup_view,
     mine_embed,
@@ -106,7 +108,9 @@ def followup_screens(objects: list[ScoutObject]) -> list[tuple[str, str]]:
         NeocpEvent(
             kind=EventKind.NEW, designation=o.designation, first_seen=NOW, detected_at=NOW, object=o
         )
-        for o in objects[:3]
+        # A busy cycle's digest: objects below the significance bar (those above it get
+        # alerts of their own).
+        for o in [o for o in objects if not significant_new(o)][:3]
     ]
     digest = embed_text(delivery_embed(events, reference="0123abcd"))
     first = events[0]
@@ -149,6 +153,11 @@ def followup_screens(objects: list[ScoutObject]) -> list[tuple[str, str]]:
         (
             "The menu's choice (private)",
             f"{digest_choice_answer(first.designation)}\n\n{view_text(status_view(key, None))}",
+        ),
+        (
+            "The object's card, posted at the first press",
+            f"{embed_text(card_embed(key, first.object, reference='0123abce'))}\n\n"
+            f"{view_text(status_view(key, None))}",
         ),
         (
             "/followup mine, at your site",

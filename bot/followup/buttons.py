@@ -19,9 +19,11 @@ STATUS_TEMPLATE: Final = (
     r"fu:(?P<action>[tfnru]):(?P<seen>[0-9]{1,17}):(?P<role>[0-9]{1,20}):"
     r"(?P<designation>[^:]{1,32})"
 )
-# A digest's "Record follow-up for…" menu: ``fud:<role id or 0>``; each option's value is
-# ``<first seen, µs since 1970>:<designation>`` (at most 50 of the 100 characters allowed).
-DIGEST_TEMPLATE: Final = r"fud:(?P<role>[0-9]{1,20})"
+# A digest's "Record follow-up for…" menus: ``fud:<role id or 0>`` for the first 25 new
+# objects, ``fud:<role id or 0>:<part>`` for each next 25 (a message's custom ids must
+# differ); each option's value is ``<first seen, µs since 1970>:<designation>`` (at most 50
+# of the 100 characters allowed).
+DIGEST_TEMPLATE: Final = r"fud:(?P<role>[0-9]{1,20})(?::(?P<part>[1-4]))?"
 _OPTION: Final = re.compile(r"(?P<seen>[0-9]{1,17}):(?P<designation>[^:]{1,32})")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -55,8 +57,10 @@ def status_custom_id(action: ButtonAction, key: ObjectKey, role_id: int | None) 
     return f"fu:{action.value}:{_micros(key)}:{role_id or 0}:{key.designation}"
 
 
-def digest_custom_id(role_id: int | None) -> str:
-    return f"fud:{role_id or 0}"
+def digest_custom_id(role_id: int | None, part: int = 0) -> str:
+    """The menu's custom id; the first part keeps the form menus posted before the digest
+    had several."""
+    return f"fud:{role_id or 0}" + (f":{part}" if part else "")
 
 
 def option_value(key: ObjectKey) -> str:

@@ -114,17 +114,17 @@ def _position(obj: ScoutObject) -> str:
 
 def _description(event: NeocpEvent) -> str:
     if event.kind is EventKind.NEW:
-        return f"Scout has assessed a new NEOCP object. {_last_run(event.object)}"
+        return f"Scout has assessed a new NEOCP object. {last_run_sentence(event.object)}"
     if event.kind is EventKind.REMOVED:
         return (
             "No longer on Scout's list: designated, identified with a known object, or "
-            f"withdrawn. Figures as last listed. {_last_run(event.object)}"
+            f"withdrawn. Figures as last listed. {last_run_sentence(event.object)}"
         )
     lines = [f"**{change_label(change)}**: {format_change(change)}" for change in event.changes]
-    return "\n".join([*lines, _last_run(event.object)])
+    return "\n".join([*lines, last_run_sentence(event.object)])
 
 
-def _last_run(obj: ScoutObject) -> str:
+def last_run_sentence(obj: ScoutObject) -> str:
     return f"Scout ran {utc_and_relative(obj.last_run)}."
 
 

@@ -18,16 +18,19 @@ from bot.followup.team import clock
 from bot.neocp.digest import DigestEntry, merge_events
 from bot.neocp.events import EventKind, NeocpEvent
 from bot.render import safe
-from bot.render.alerts import alert_embed
+from bot.render.alerts import alert_embed, last_run_sentence
 from bot.render.common import (
     DATA_FOOTER,
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
+    EMBED_TITLE_LIMIT,
     EMBED_TOTAL_LIMIT,
     relative_time,
     scout_url,
+    shown,
     truncate,
+    utc_and_relative,
 )
 from bot.render.tonight import hhmm
 from bot.scout.models import ScoutObject
@@ -37,6 +40,7 @@ FOLLOWUP_FIELD: Final = "Follow-up"
 DIGEST_MENU_PLACEHOLDER: Final = "Record follow-up for…"
 SELECT_OPTIONS_LIMIT: Final = 25  # Discord's limits for a select menu
 SELECT_LABEL_LIMIT: Final = 100
+DIGEST_MENUS_LIMIT: Final = 5  # a message has five rows of components
 _RANK: Final = re.compile(r"^\d+\.\s+")
 
 _BUTTONS: Final[tuple[tuple[ButtonAction, str, discord.ButtonStyle, str], ...]] = (
@@ -82,31 +86,41 @@ def status_view(key: ObjectKey, role_id: int | None) -> discord.ui.View:
 def digest_followup_view(
     events: Sequence[NeocpEvent], role_id: int | None
 ) -> discord.ui.View | None:
-    """A digest's "Record follow-up for…" menu: one option per new object, in the digest's
-    order (Discord allows 25). Choosing one answers privately with its status buttons.
-    None when the digest has no new object. Stopped, as ``status_view`` is."""
+    """A digest's "Record follow-up for…" menus: one option per new object, in the digest's
+    order, 25 a menu (Discord's limit) and up to five menus. Choosing one answers privately
+    with its status buttons. None when the digest has no new object. Stopped, as
+    ``status_view`` is."""
     new = [entry for entry in merge_events(events) if entry.kind is EventKind.NEW]
     if not new:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(
-        discord.ui.Select(
-            custom_id=digest_custom_id(role_id),
-            placeholder=DIGEST_MENU_PLACEHOLDER,
-            options=[
-                discord.SelectOption(
-                    label=option_label(entry.object),
-                    value=option_value(
-                        ObjectKey(designation=entry.designation, first_seen=entry.event.first_seen)
-                    ),
-                    emoji="🎯",
-                )
-                for entry in new[:SELECT_OPTIONS_LIMIT]
-            ],
+    offered = new[: SELECT_OPTIONS_LIMIT * DIGEST_MENUS_LIMIT]
+    for part, first in enumerate(range(0, len(offered), SELECT_OPTIONS_LIMIT)):
+        chunk = offered[first : first + SELECT_OPTIONS_LIMIT]
+        view.add_item(
+            discord.ui.Select(
+                custom_id=digest_custom_id(role_id, part),
+                placeholder=digest_menu_placeholder(first, len(chunk), len(new)),
+                options=[
+                    discord.SelectOption(
+                        label=option_label(entry.object),
+                        value=option_value(entry_key(entry)),
+                        emoji="🎯",
+                    )
+                    for entry in chunk
+                ],
+            )
         )
-    )
     view.stop()
     return view
+
+
+def digest_menu_placeholder(first: int, count: int, total: int) -> str:
+    """ "Record follow-up for…" alone; "Record follow-up for… (26–50 of 140)" for a part.
+    (125 options reach further than a digest's lines: its embed lists about 60.)"""
+    if total <= SELECT_OPTIONS_LIMIT:
+        return DIGEST_MENU_PLACEHOLDER
+    return f"{DIGEST_MENU_PLACEHOLDER} ({first + 1}–{first + count} of {total})"
 
 
 def entry_key(entry: DigestEntry) -> ObjectKey:
@@ -133,7 +147,9 @@ def digest_choice_answer(designation: str) -> str:
 
 
 def card_embed(key: ObjectKey, obj: ScoutObject, *, reference: str) -> discord.Embed:
-    """The alert of an object first listed in a digest, posted when the team acts on it."""
+    """The team's follow-up card of an object first listed in a digest, posted when the
+    team acts on it (maybe hours later): the alert's figures, under a title that says
+    what it is."""
     event = NeocpEvent(
         kind=EventKind.NEW,
         designation=key.designation,
@@ -141,7 +157,14 @@ def card_embed(key: ObjectKey, obj: ScoutObject, *, reference: str) -> discord.E
         detected_at=key.first_seen,
         object=obj,
     )
-    return safe.clamp_embed(alert_embed(event, reference=reference))
+    embed = alert_embed(event, reference=reference)
+    embed.title = truncate(f"🎯 {shown(key.designation)}: the team's follow-up", EMBED_TITLE_LIMIT)
+    embed.description = truncate(
+        f"First listed in a digest; on the NEOCP since {utc_and_relative(key.first_seen)}. "
+        f"{last_run_sentence(obj)}",
+        EMBED_DESCRIPTION_LIMIT,
+    )
+    return safe.clamp_embed(embed)
 
 
 def followup_value(team: TeamStatus) -> str | None:
@@ -149,15 +172,15 @@ def followup_value(team: TeamStatus) -> str | None:
     lines = team.member_lines(escape)
     if not lines:
         return None
-    shown: list[str] = []
+    kept: list[str] = []
     for index, line in enumerate(lines):
         rest = len(lines) - index
-        candidate = "\n".join([*shown, line])
+        candidate = "\n".join([*kept, line])
         if len(candidate) > EMBED_FIELD_VALUE_LIMIT - 20:
-            shown.append(f"… and {rest} more")
+            kept.append(f"… and {rest} more")
             break
-        shown.append(line)
-    return "\n".join(shown)
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def with_team(embed: discord.Embed, team: TeamStatus) -> discord.Embed:

@@ -94,15 +94,16 @@ class StatusButton(AnsweringButton, template=STATUS_TEMPLATE):
 
 
 class DigestSelect(AnsweringSelect, template=DIGEST_TEMPLATE):
-    """A digest's menu: choosing an object answers privately with its status buttons."""
+    """A digest's menu (one of up to five): choosing an object answers privately with its
+    status buttons."""
 
-    def __init__(self, role_id: int | None) -> None:
-        super().__init__(discord.ui.Select(custom_id=digest_custom_id(role_id)))
+    def __init__(self, role_id: int | None, part: int = 0) -> None:
+        super().__init__(discord.ui.Select(custom_id=digest_custom_id(role_id, part)))
         self.role_id = role_id
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> DigestSelect:
-        return cls(press_role(match["role"]))
+        return cls(press_role(match["role"]), int(match["part"] or 0))
 
     async def allowed(self, interaction: Interaction) -> bool:
         return may_record(interaction, self.role_id)

@@ -58,7 +58,8 @@ def alert_about(discord: FakeDiscord, designation: str) -> FakeMessage:
     [alert] = [
         m
         for m in discord.channel_messages(ALERTS)
-        if designation in m.text and "is new on the NEOCP" in m.text
+        if designation in m.text
+        and ("is new on the NEOCP" in m.text or "the team's follow-up" in m.text)
     ]
     return alert
 
@@ -349,6 +350,7 @@ async def test_a_digest_offers_follow_up_and_the_first_press_posts_the_objects_c
         lambda: len(fake_discord.channel_messages(ALERTS)) > in_channel, "the object's card"
     )
     card = alert_about(fake_discord, "P99dg02")
+    assert "P99dg02: the team's follow-up" in card.text and "First listed in a digest" in card.text
     assert [b["label"] for b in card.buttons] == BUTTONS
     await fake_discord.wait_for(
         lambda: "🎯 Bob (G96) targeting" in followup_field(card), "the team's status on it"
@@ -367,7 +369,8 @@ async def test_a_digest_offers_follow_up_and_the_first_press_posts_the_objects_c
         lambda: "✅ Alice (G96) found" in followup_field(card), "Alice's status on the card"
     )
     assert (
-        len([m for m in fake_discord.channel_messages(ALERTS) if "P99dg02 is new" in m.text]) == 1
+        len([m for m in fake_discord.channel_messages(ALERTS) if "P99dg02: the team's" in m.text])
+        == 1
     )
 
 

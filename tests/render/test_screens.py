@@ -37,6 +37,7 @@ def test_the_screens_document_shows_every_answer_in_order() -> None:
         "/followup mine",
         "Alert: a digest, with its follow-up menu",
         "The menu's choice (private)",
+        "The object's card, posted at the first press",
         "/followup mine, at your site",
         "/followup mine, no site set",
         "/alerts forget",
