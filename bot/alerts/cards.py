@@ -1,13 +1,16 @@
-"""DISCORD ADAPTER: the alert "card" of an object first listed in a digest.
+"""DISCORD ADAPTER: the follow-up card of an object first listed in a digest.
 
 A digest lists many objects in one message, which can carry one thread at most. When the
-team acts on one of its objects (a status pressed from the digest's menu), or the object
-passes the significance bar, the object gets its own alert in the channel: the card, with
-the status buttons, the team's status and the object's thread, exactly as a single alert
-has. One card per object and channel: a lock within the process, the store's record of
-alert messages, and a nonce fixed by channel and object (Discord answers a second post
-with that nonce, within minutes, with the first) keep a burst of presses or a crash from
-posting two.
+team acts on one of its objects (a status pressed from the digest's menu), the object
+gets its own message in the channel: the card, with the status buttons, the team's
+status and the object's thread, as a single alert has. (An object that passes the
+significance bar gets its own alert from the outbox instead, at once.)
+
+One card per object and channel, whichever instance takes the press: the right to post
+is claimed in the store first (``bot.store.cards``). A press that loses the claim waits a
+moment for the winner's card; a claim left incomplete by a crash is taken over after
+``STALE_CLAIM``, and the channel's recent messages are searched for the card (its nonce or
+footer) before it is posted again. Within one process a lock keeps presses in turn.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import aiohttp
 import discord
 
 from bot.followup import ObjectKey
+from bot.render.alerts import reference_text
 from bot.render.followup import card_embed, escape, status_view
 from bot.scout.models import ScoutObject
 from bot.store import AlertMessage, Store
@@ -28,9 +34,18 @@ from bot.store import AlertMessage, Store
 log = logging.getLogger(__name__)
 
 CARD_NONCE_PREFIX: Final = "c"
+# How long a press that lost the claim waits for the winner's card, and how often it looks.
+CARD_WAIT: Final = timedelta(seconds=5)
+CARD_WAIT_STEP_SECONDS: Final = 0.25
+# A claim this old without its card was left by a crash (posting takes a second or two).
+STALE_CLAIM: Final = timedelta(seconds=60)
+HISTORY_LIMIT: Final = 50
 _NETWORK_ERRORS = (TimeoutError, aiohttp.ClientError, OSError)
-# Presses are rare and a card is two quick requests: one lock for all of them is enough.
 _posting = asyncio.Lock()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def card_nonce(channel_id: int, key: ObjectKey) -> str:
@@ -44,27 +59,101 @@ async def card_in(
     channel: discord.TextChannel,
     key: ObjectKey,
     obj: ScoutObject,
+    *,
+    clock: Callable[[], datetime] = _now,
 ) -> AlertMessage | None:
     """The object's alert message in the channel: the one there is, else a new card.
-    None when Discord refused the card (the press is recorded all the same)."""
-    guild_id = channel.guild.id
+    None when there is none yet (Discord refused it, or another instance is posting it):
+    the press is recorded all the same."""
     async with _posting:
-        for alert in await store.alert_messages(guild_id, key):
-            if alert.channel_id == channel.id:
-                return alert
-        settings = await store.channel_followup(channel.id)
-        nonce = card_nonce(channel.id, key)
-        try:
-            posted = await channel.send(
-                embed=card_embed(key, obj, reference=nonce),
-                view=status_view(key, settings.press_role_id),
-                nonce=nonce,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
-            log.warning("could not post the card of %s: %r", escape(key.designation), exc)
+        found = await _recorded(store, channel, key)
+        if found is not None:
+            return found
+        claim = await store.claim_card(channel.guild.id, channel.id, key, at=clock())
+        if claim.won:
+            return await _post(store, channel, key, obj)
+        found = await _wait_for_card(store, channel, key)
+        if found is not None:
+            return found
+        if clock() - claim.claimed_at < STALE_CLAIM:
+            log.info("the card of %s is being posted elsewhere", escape(key.designation))
             return None
-        log.info("posted the card of %s in channel %d", escape(key.designation), channel.id)
-        return await store.remember_alert_message(
-            guild_id=guild_id, channel_id=channel.id, message_id=posted.id, key=key
+        if not await store.take_over_card(channel.id, key, claim.claimed_at, at=clock()):
+            return await _recorded(store, channel, key)
+        log.info("taking over the card of %s, left unposted", escape(key.designation))
+        posted = await _find_posted(channel, card_nonce(channel.id, key))
+        if posted is not None:
+            return await _remember(store, channel, key, posted)
+        return await _post(store, channel, key, obj)
+
+
+async def _recorded(
+    store: Store, channel: discord.TextChannel, key: ObjectKey
+) -> AlertMessage | None:
+    for alert in await store.alert_messages(channel.guild.id, key):
+        if alert.channel_id == channel.id:
+            return alert
+    return None
+
+
+async def _wait_for_card(
+    store: Store, channel: discord.TextChannel, key: ObjectKey
+) -> AlertMessage | None:
+    for _ in range(int(CARD_WAIT.total_seconds() / CARD_WAIT_STEP_SECONDS)):
+        await asyncio.sleep(CARD_WAIT_STEP_SECONDS)
+        found = await _recorded(store, channel, key)
+        if found is not None:
+            return found
+    return None
+
+
+async def _post(
+    store: Store, channel: discord.TextChannel, key: ObjectKey, obj: ScoutObject
+) -> AlertMessage | None:
+    settings = await store.channel_followup(channel.id)
+    nonce = card_nonce(channel.id, key)
+    try:
+        posted = await channel.send(
+            embed=card_embed(key, obj, reference=nonce),
+            view=status_view(key, settings.press_role_id),
+            nonce=nonce,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
+    except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
+        log.warning("could not post the card of %s: %r", escape(key.designation), exc)
+        if isinstance(exc, discord.HTTPException):
+            # Refused, so not posted: a later press may try again. (A network error may
+            # have posted it: the claim stays, to be taken over with a search.)
+            await store.release_card(channel.id, key)
+        return None
+    log.info("posted the card of %s in channel %d", escape(key.designation), channel.id)
+    return await _remember(store, channel, key, posted.id)
+
+
+async def _remember(
+    store: Store, channel: discord.TextChannel, key: ObjectKey, message_id: int
+) -> AlertMessage:
+    alert = await store.remember_alert_message(
+        guild_id=channel.guild.id, channel_id=channel.id, message_id=message_id, key=key
+    )
+    await store.card_posted(channel.id, key, message_id)
+    return alert
+
+
+async def _find_posted(channel: discord.TextChannel, nonce: str) -> int | None:
+    """The card a crashed try may have posted: the bot's message with its nonce or
+    reference among the channel's recent ones."""
+    me = channel.guild.me
+    marker = reference_text(nonce)
+    try:
+        async for message in channel.history(limit=HISTORY_LIMIT):
+            if me is not None and message.author.id != me.id:
+                continue
+            if str(message.nonce or "") == nonce or any(
+                marker in (embed.footer.text or "") for embed in message.embeds
+            ):
+                return message.id
+    except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
+        # Without the history the nonce is the guard left (Discord's, for minutes).
+        log.info("could not read channel %d's history for a card: %r", channel.id, exc)
+    return None

@@ -30,6 +30,7 @@ from bot.store import (
 from bot.store import sites as site_rows
 from bot.store import subscriptions as subscription_rows
 from bot.store.alert_messages import AlertMessage, ThreadClaim, ThreadState
+from bot.store.cards import CardClaim, CardMethods
 from bot.store.engine import Database, StoreError, async_url, open_database
 from bot.store.followup_channels import ChannelFollowup
 from bot.store.forget import GuildDataRemoved
@@ -53,6 +54,7 @@ from bot.store.subscriptions import MAX_SUBSCRIPTIONS_PER_SERVER, TooManySubscri
 __all__ = [
     "MAX_SUBSCRIPTIONS_PER_SERVER",
     "AlertMessage",
+    "CardClaim",
     "ChannelFollowup",
     "Delivery",
     "DeliveryState",
@@ -80,7 +82,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(OutboxMethods):
+class Store(OutboxMethods, CardMethods):
     def __init__(self, database: Database) -> None:
         self._db = database
         self.leadership = leadership_for(database.engine)

@@ -12,6 +12,7 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.alert_messages import followup_messages
+from bot.store.cards import followup_cards
 from bot.store.followup_channels import followup_channels
 from bot.store.schema import messages, subscriptions
 from bot.store.sites import member_sites, sites
@@ -59,6 +60,7 @@ async def forget_guild(conn: AsyncConnection, guild_id: int) -> GuildDataRemoved
         subscriptions=await _delete(conn, subscriptions, guild_id),
         delivery_records=int(queued.rowcount or 0),
     )
+    await _delete(conn, followup_cards, guild_id)  # counted with its alert message
     await _delete(conn, guild_departures, guild_id)
     return removed
 
