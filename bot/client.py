@@ -170,6 +170,10 @@ class ScoutBot(commands.Bot):
                 await self.store.close()
 
 
+# The interaction every command and button of this bot receives: one spelling for all cogs.
+Interaction = discord.Interaction[ScoutBot]
+
+
 def _first_writable_channel(guild: discord.Guild) -> discord.TextChannel | None:
     me = guild.me
     candidates = [guild.system_channel, *guild.text_channels]
@@ -185,7 +189,7 @@ def _first_writable_channel(guild: discord.Guild) -> discord.TextChannel | None:
 class ScoutTree(app_commands.CommandTree[ScoutBot]):
     """Refuses interactions outside the served servers and answers every error."""
 
-    async def interaction_check(self, interaction: discord.Interaction[ScoutBot]) -> bool:
+    async def interaction_check(self, interaction: Interaction) -> bool:
         if interaction.guild_id is None:
             raise NotServedHere(DM_REFUSAL)
         if not interaction.client.guild_policy.allows(interaction.guild_id):
@@ -193,7 +197,7 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
             raise NotServedHere(REFUSAL)
         return await _ours_to_answer(interaction)
 
-    async def _call(self, interaction: discord.Interaction[ScoutBot]) -> None:
+    async def _call(self, interaction: Interaction) -> None:
         # Autocomplete in a server we do not serve: offer nothing rather than an error.
         if interaction.type is discord.InteractionType.autocomplete and not (
             interaction.client.guild_policy.allows(interaction.guild_id)
@@ -214,13 +218,11 @@ class ScoutTree(app_commands.CommandTree[ScoutBot]):
                 failed=interaction.command_failed,
             )
 
-    async def on_error(
-        self, interaction: discord.Interaction[ScoutBot], error: app_commands.AppCommandError
-    ) -> None:
+    async def on_error(self, interaction: Interaction, error: app_commands.AppCommandError) -> None:
         await answer_error(interaction, error)
 
 
-async def _ours_to_answer(interaction: discord.Interaction[ScoutBot]) -> bool:
+async def _ours_to_answer(interaction: Interaction) -> bool:
     """False when another instance on the same database has taken the interaction (it
     answers; this one stays silent). If the database cannot say, answer: at worst
     Discord refuses the second answer."""
@@ -266,7 +268,7 @@ class AnsweringItem(
     @classmethod
     async def from_custom_id(  # type: ignore[override]
         cls,
-        interaction: discord.Interaction[ScoutBot],
+        interaction: Interaction,
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
@@ -280,7 +282,7 @@ class AnsweringItem(
         into ``problem`` (answered at the check), never into an exception."""
         raise NotImplementedError
 
-    async def interaction_check(self, interaction: discord.Interaction[ScoutBot], /) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: Interaction, /) -> bool:  # type: ignore[override]
         try:
             if self.problem is not None:
                 raise self.problem
@@ -295,7 +297,7 @@ class AnsweringItem(
         self._count(interaction, "refused")
         return False
 
-    async def callback(self, interaction: discord.Interaction[ScoutBot]) -> None:  # type: ignore[override]
+    async def callback(self, interaction: Interaction) -> None:  # type: ignore[override]
         try:
             with interaction.client.answers_under_way.answering(interaction):
                 await self.pressed(interaction)
@@ -305,14 +307,14 @@ class AnsweringItem(
         else:
             self._count(interaction, "ok")
 
-    def _count(self, interaction: discord.Interaction[ScoutBot], outcome: str) -> None:
+    def _count(self, interaction: Interaction, outcome: str) -> None:
         interaction.client.metrics.button_pressed(self.metric_name(), outcome)
 
-    async def allowed(self, interaction: discord.Interaction[ScoutBot]) -> bool:
+    async def allowed(self, interaction: Interaction) -> bool:
         """Whether this user may press; answer them before returning False."""
         return True
 
-    async def pressed(self, interaction: discord.Interaction[ScoutBot]) -> None:
+    async def pressed(self, interaction: Interaction) -> None:
         raise NotImplementedError
 
 

@@ -7,11 +7,10 @@ handler answers those, and the MPC's refusals and failures, ephemerally.
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ScoutBot
+from bot.client import Interaction, ScoutBot
 from bot.mpc import parse_label
 from bot.render.actioncode import accepted_message
 
@@ -33,7 +32,7 @@ class ActionCode(commands.Cog):
     )
     async def actioncode(
         self,
-        interaction: discord.Interaction[ScoutBot],
+        interaction: Interaction,
         label: app_commands.Range[str, 1, MAX_LABEL_CHARS],
     ) -> None:
         parsed = parse_label(label)  # InvalidInput: nothing acknowledged, nothing sent

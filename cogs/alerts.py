@@ -22,7 +22,7 @@ from bot.alerts.precise import PreciseFigureAsker
 from bot.alerts.sites import SiteLines
 from bot.alerts.threads import missing_thread_permissions
 from bot.alerts.watcher import AlertWatcher
-from bot.client import ScoutBot
+from bot.client import Interaction, ScoutBot
 from bot.errors import InvalidInput
 from bot.health import SCOUT
 from bot.neocp import AlertFilter, EventSelection
@@ -134,7 +134,7 @@ class Alerts(commands.Cog):
     @app_commands.checks.has_permissions(manage_channels=True)
     async def subscribe(
         self,
-        interaction: discord.Interaction[ScoutBot],
+        interaction: Interaction,
         channel: discord.TextChannel | None = None,
         min_neo_score: app_commands.Range[int, 0, 100] | None = None,
         min_pha_score: app_commands.Range[int, 0, 100] | None = None,
@@ -220,7 +220,7 @@ class Alerts(commands.Cog):
     @app_commands.checks.has_permissions(manage_channels=True)
     async def unsubscribe(
         self,
-        interaction: discord.Interaction[ScoutBot],
+        interaction: Interaction,
         channel: discord.TextChannel | None = None,
     ) -> None:
         target = _target_channel(interaction, channel)
@@ -233,7 +233,7 @@ class Alerts(commands.Cog):
         )
 
     @alerts.command(name="list", description="This server's alert channels and how they fare")
-    async def list_(self, interaction: discord.Interaction[ScoutBot]) -> None:
+    async def list_(self, interaction: Interaction) -> None:
         guild_id = _guild_id(interaction)
         subscriptions = await self.store.guild_subscriptions(guild_id)
         await interaction.response.send_message(
@@ -248,7 +248,7 @@ class Alerts(commands.Cog):
     @app_commands.describe(channel="The channel whose filter to try (default: this channel)")
     async def preview(
         self,
-        interaction: discord.Interaction[ScoutBot],
+        interaction: Interaction,
         channel: discord.TextChannel | None = None,
     ) -> None:
         target = _target_channel(interaction, channel)
@@ -265,7 +265,7 @@ class Alerts(commands.Cog):
         )
 
     @alerts.command(name="status", description="The NEOCP watcher: last and next poll, errors")
-    async def status(self, interaction: discord.Interaction[ScoutBot]) -> None:
+    async def status(self, interaction: Interaction) -> None:
         embed = status_embed(
             self.watcher.status,
             running=self.poll_loop.is_running(),
@@ -277,7 +277,7 @@ class Alerts(commands.Cog):
 
     @alerts.command(name="forget", description="Remove everything the bot keeps for this server")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def forget(self, interaction: discord.Interaction[ScoutBot]) -> None:
+    async def forget(self, interaction: Interaction) -> None:
         guild_id = _guild_id(interaction)
         await interaction.response.send_message(
             forget_question(), view=forget_view(guild_id, interaction.user.id), ephemeral=True
@@ -298,7 +298,7 @@ class Alerts(commands.Cog):
 
 
 async def _subscription_site(
-    interaction: discord.Interaction[ScoutBot], typed: str | None, *, observable: bool
+    interaction: Interaction, typed: str | None, *, observable: bool
 ) -> str | None:
     """The code of the server's site a subscription names (its default when ``observable``
     names none); InvalidInput when there is none to use."""
@@ -313,14 +313,14 @@ async def _subscription_site(
     return stored.site.code
 
 
-def _guild_id(interaction: discord.Interaction[ScoutBot]) -> int:
+def _guild_id(interaction: Interaction) -> int:
     if interaction.guild_id is None:  # the tree refuses DMs first; this is a safety net
         raise InvalidInput("NEOCP alerts are set up inside a server.")
     return interaction.guild_id
 
 
 def _target_channel(
-    interaction: discord.Interaction[ScoutBot], channel: discord.TextChannel | None
+    interaction: Interaction, channel: discord.TextChannel | None
 ) -> discord.TextChannel:
     _guild_id(interaction)
     target = channel if channel is not None else interaction.channel
@@ -329,9 +329,7 @@ def _target_channel(
     return target
 
 
-def _require_manage_channels(
-    interaction: discord.Interaction[ScoutBot], target: discord.TextChannel
-) -> None:
+def _require_manage_channels(interaction: Interaction, target: discord.TextChannel) -> None:
     """Manage Channels in the *target* channel (the decorator checks the one typed in)."""
     user = interaction.user
     if isinstance(user, discord.Member) and not target.permissions_for(user).manage_channels:

@@ -14,13 +14,11 @@ import re
 import discord
 from discord.ext import commands
 
-from bot.client import AnsweringButton, ScoutBot
+from bot.client import AnsweringButton, Interaction, ScoutBot
 from bot.errors import InvalidInput, UserFacingError
 from bot.render.forget import CONFIRM_LABEL, forgotten_message, not_yours_answer
 
 log = logging.getLogger(__name__)
-
-Interaction = discord.Interaction[ScoutBot]
 
 
 class ForgetButton(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ScoutBot
+from bot.client import Interaction, ScoutBot
 from bot.render.about import about_embed
 
 
@@ -17,7 +16,7 @@ class Meta(commands.Cog):
     @app_commands.command(
         name="about", description="Version, data sources, credits and upstream health"
     )
-    async def about(self, interaction: discord.Interaction[ScoutBot]) -> None:
+    async def about(self, interaction: Interaction) -> None:
         await interaction.response.send_message(embed=about_embed(self.bot.health.all()))
 
 

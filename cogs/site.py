@@ -13,11 +13,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Literal
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ScoutBot
+from bot.client import Interaction, ScoutBot
 from bot.errors import InvalidInput
 from bot.render.sites import (
     default_message,
@@ -40,7 +39,6 @@ from bot.store import Store, StoredSite
 
 log = logging.getLogger(__name__)
 
-Interaction = discord.Interaction[ScoutBot]
 MAX_SITES_PER_SERVER = 25  # autocomplete and the list's embed show at most 25
 TwilightChoice = Literal["nautical", "astronomical"]
 # The permission the server's own settings need, named once for the commands that change them.

@@ -22,7 +22,7 @@ from discord.ext import commands, tasks
 
 from bot.alerts.cards import card_in
 from bot.alerts.threads import ThreadKeeper, missing_thread_permissions, thread_name
-from bot.client import ScoutBot
+from bot.client import Interaction, ScoutBot
 from bot.errors import InvalidInput, UserFacingError
 from bot.followup import (
     EditCoalescer,
@@ -56,7 +56,6 @@ from cogs.followup.items import DYNAMIC_ITEMS, FOLLOWUP_COG
 
 log = logging.getLogger(__name__)
 
-Interaction = discord.Interaction[ScoutBot]
 
 WATCH_EVERY = timedelta(minutes=10)
 # /followup mine shows each object's observing window within this many hours.

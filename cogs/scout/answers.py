@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-import discord
-
-from bot.client import ScoutBot
+from bot.client import Interaction
 from bot.render.ephemeris import ephemeris_reply
 from bot.render.fov import fov_reply
 from bot.render.observations import observations_reply
@@ -21,7 +19,6 @@ from bot.render.plots import plots_replies
 from bot.render.reply import Reply
 from bot.scout import EphemerisQuery, ScoutClient
 
-Interaction = discord.Interaction[ScoutBot]
 T = TypeVar("T")
 
 

@@ -6,13 +6,13 @@ from typing import Final
 
 from discord import app_commands
 
+from bot.client import Interaction
 from bot.render import safe
 from bot.render.common import NA, fmt_mag, fmt_score
 from bot.render.listing import interest_order
 from bot.render.safe import clamp_choices
 from bot.scout import Summary
 from bot.scout.models import ScoutObject
-from cogs.scout.answers import Interaction
 
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 

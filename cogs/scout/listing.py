@@ -5,9 +5,10 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import Interaction
 from bot.neocp.filters import ListOptions
 from bot.render.safe import message_kwargs
-from cogs.scout.answers import Interaction, ask_scout
+from cogs.scout.answers import ask_scout
 from cogs.scout.pager import list_page, with_team_statuses
 from cogs.scout.paging import MAX_PAGE
 

@@ -13,12 +13,11 @@ from enum import StrEnum
 
 import discord
 
-from bot.client import AnsweringButton
+from bot.client import AnsweringButton, Interaction
 from bot.errors import InvalidInput
 from bot.scout import PLOT_KINDS, EphemerisQuery, validate_designation
 from bot.scout.values import MAX_ORBITS
 from cogs.scout.answers import (
-    Interaction,
     run_ephemeris,
     run_observations,
     run_orbits,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import Interaction
 from bot.render.followup import add_team_field
 from bot.render.objects import object_embed
 from bot.render.safe import message_kwargs
@@ -21,7 +22,6 @@ from bot.scout import (
 from bot.sky.code_suggestions import ephemeris_code
 from cogs.followup import team_statuses
 from cogs.scout.answers import (
-    Interaction,
     ask_scout,
     run_ephemeris,
     run_fov,

@@ -12,6 +12,7 @@ import re
 
 import discord
 
+from bot.client import Interaction
 from bot.errors import InvalidInput
 from bot.neocp.filters import ListOptions, select_objects
 from bot.render.followup import add_team_lines, page_designations
@@ -20,7 +21,7 @@ from bot.render.listing import list_page as render_page
 from bot.render.safe import message_kwargs
 from bot.scout import Summary
 from cogs.followup import team_statuses
-from cogs.scout.answers import Interaction, ask_scout
+from cogs.scout.answers import ask_scout
 from cogs.scout.paging import (
     MAX_PAGE,
     ROLE_PATTERN,

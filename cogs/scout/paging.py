@@ -17,11 +17,10 @@ from typing import ClassVar, Final
 
 import discord
 
-from bot.client import AnsweringButton
+from bot.client import AnsweringButton, Interaction
 from bot.error_answers import answer_error, send_ephemeral
 from bot.errors import InvalidInput
 from bot.render import safe
-from cogs.scout.answers import Interaction
 
 log = logging.getLogger(__name__)
 

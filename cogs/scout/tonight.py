@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import AnsweringButton
+from bot.client import AnsweringButton, Interaction
 from bot.errors import InvalidInput
 from bot.render.listing import find_page
 from bot.render.tonight import PAGE_SIZE, page_candidates, page_count, tonight_embed
@@ -28,7 +28,7 @@ from bot.scout import validate_designation
 from bot.sky import Site, Tonight, TonightSort, plan_tonight
 from bot.sky.topocentric import site_ephemeris_query
 from bot.store import StoredSite
-from cogs.scout.answers import Interaction, ask_scout, run_ephemeris
+from cogs.scout.answers import ask_scout, run_ephemeris
 from cogs.scout.pager import with_team_statuses
 from cogs.scout.paging import (
     ROLE_PATTERN,
