@@ -14,12 +14,10 @@ from bot.render.listing import OBJECTS_PER_PAGE
 from cogs.scout import DYNAMIC_ITEMS, Scout
 from cogs.scout.paging import JUMP_FORM_SECONDS, Jump, JumpForm, read_jump
 from tests.helpers import (
-    make_bot,
     make_interaction,
     make_member,
     message_showing,
     press_button,
-    spec_scout_client,
     submit_form,
 )
 from tests.recorded import summary
@@ -46,13 +44,6 @@ def test_anything_else_is_a_designation_to_find(typed: str) -> None:
 def test_what_the_options_refuse_the_form_refuses(typed: str, refusal: str) -> None:
     with pytest.raises(InvalidInput, match=refusal):
         read_jump(typed)
-
-
-@pytest.fixture
-def cog() -> Scout:
-    scout = spec_scout_client()
-    scout.summary.return_value = summary()
-    return Scout(make_bot(scout_client=scout))
 
 
 async def _list_message(cog: Scout, owner: Any) -> Any:

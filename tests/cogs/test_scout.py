@@ -48,37 +48,23 @@ from tests.helpers import (
     make_member,
     message_showing,
     press_button,
-    spec_scout_client,
 )
 from tests.recorded import ephemeris, observations, orbits, summary
 
 
 @pytest.fixture
-def scout() -> Any:
-    client = spec_scout_client()
-    recorded = summary()
-    client.summary.return_value = recorded
-    client.cached_summary.return_value = recorded
-    client.object.side_effect = lambda designation: make_object(objectName=designation)
-    client.ephemeris.return_value = ephemeris()
-    client.orbits.return_value = orbits()
-    client.observations.return_value = observations()
-    client.plots.side_effect = lambda designation, kinds: ObjectPlots(
+def scout(scout: Any) -> Any:
+    scout.cached_summary.return_value = scout.summary.return_value
+    scout.object.side_effect = lambda designation: make_object(objectName=designation)
+    scout.ephemeris.return_value = ephemeris()
+    scout.orbits.return_value = orbits()
+    scout.observations.return_value = observations()
+    scout.plots.side_effect = lambda designation, kinds: ObjectPlots(
         object=make_object(objectName=designation),
         kinds=frozenset(kinds),
         plots={"qr_e_fig": PNG, "moid_hist_fig": None},
     )
-    return client
-
-
-@pytest.fixture
-def bot(scout: Any) -> Any:
-    return make_bot(scout_client=scout)
-
-
-@pytest.fixture
-def cog(bot: Any) -> Scout:
-    return Scout(bot)
+    return scout
 
 
 @pytest.fixture

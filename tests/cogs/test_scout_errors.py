@@ -15,28 +15,19 @@ from bot.scout.outage import Outage, ScoutDown
 from cogs.scout import DYNAMIC_ITEMS, Scout
 from tests.fakes import FakeClock
 from tests.helpers import (
-    make_bot,
     make_interaction,
     make_member,
     message_showing,
     press_button,
-    spec_scout_client,
 )
-from tests.recorded import ephemeris, summary
+from tests.recorded import ephemeris
 from tests.sky.helpers import site
 
 
 @pytest.fixture
-def scout(clock: FakeClock) -> Any:
-    client = spec_scout_client()
-    client.outage = Outage(clock.monotonic, 120.0, utc=clock.utc)
-    client.summary.return_value = summary()
-    return client
-
-
-@pytest.fixture
-def cog(scout: Any) -> Scout:
-    return Scout(make_bot(scout_client=scout))
+def scout(scout: Any, clock: FakeClock) -> Any:
+    scout.outage = Outage(clock.monotonic, 120.0, utc=clock.utc)
+    return scout
 
 
 def _marked_down(scout: Any) -> ScoutDown:

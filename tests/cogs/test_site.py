@@ -20,15 +20,16 @@ from cogs.site import (
     server_site,
     site_autocomplete,
 )
-from tests.helpers import make_bot, make_interaction, make_member
+from tests.helpers import make_interaction, make_member
 from tests.sky.helpers import site
 
 GUILD = 111
 
 
 @pytest.fixture
-def bot(store: Store) -> Any:
-    return make_bot(store=store)
+def bot(bot: Any, store: Store) -> Any:
+    bot.store = store
+    return bot
 
 
 @pytest.fixture

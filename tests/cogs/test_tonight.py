@@ -24,12 +24,10 @@ from cogs.scout.tonight import (
     tonight_custom_id,
 )
 from tests.helpers import (
-    make_bot,
     make_interaction,
     make_member,
     message_showing,
     press_button,
-    spec_scout_client,
     submit_form,
 )
 from tests.recorded import ephemeris
@@ -59,27 +57,28 @@ def sky_for_tonight(now: datetime, count: int = 3) -> Summary:
 
 
 @pytest.fixture
-def scout() -> Any:
-    client = spec_scout_client()
-    client.summary.return_value = sky_for_tonight(datetime.now(UTC))
-    client.ephemeris.return_value = ephemeris()
-    return client
+def scout(scout: Any) -> Any:
+    scout.summary.return_value = sky_for_tonight(datetime.now(UTC))
+    scout.ephemeris.return_value = ephemeris()
+    return scout
 
 
 @pytest.fixture
-def bot(scout: Any, store: Store) -> Any:
-    return make_bot(scout_client=scout, store=store)
-
-
-@pytest.fixture
-def cog(bot: Any) -> Scout:
-    return Scout(bot)
+def bot(bot: Any, store: Store) -> Any:
+    bot.store = store
+    return bot
 
 
 async def lemmon(store: Store, **changes: Any) -> None:
     await store.save_site(
         GUILD, site("G96", name="Mt. Lemmon", limiting_vmag=21.5, fov_arcmin=60, **changes), by=1
     )
+
+
+async def tonight_at_lemmon(cog: Scout, bot: Any, store: Store) -> Any:
+    """The message /scout tonight posts for a server whose one site is Mt. Lemmon."""
+    await lemmon(store)
+    return message_showing(sent(await run_tonight(cog, bot))["view"])
 
 
 async def run_tonight(cog: Scout, bot: Any, owner: Any = None, **options: Any) -> Any:
@@ -183,8 +182,7 @@ async def test_many_objects_are_paged_and_only_the_owner_pages(
 async def test_the_telescope_button_asks_scout_for_the_sites_night_once_per_question(
     cog: Scout, bot: Any, store: Store, scout: Any
 ) -> None:
-    await lemmon(store)
-    message = message_showing(sent(await run_tonight(cog, bot))["view"])
+    message = await tonight_at_lemmon(cog, bot, store)
     queries = []
     for _ in range(2):
         press = make_interaction(
@@ -206,8 +204,7 @@ async def test_the_telescope_button_asks_scout_for_the_sites_night_once_per_ques
 async def test_the_telescope_button_of_a_removed_site_says_so(
     cog: Scout, bot: Any, store: Store, scout: Any
 ) -> None:
-    await lemmon(store)
-    message = message_showing(sent(await run_tonight(cog, bot))["view"])
+    message = await tonight_at_lemmon(cog, bot, store)
     await store.remove_site(GUILD, "G96")
     press = make_interaction(client=bot, kind=discord.InteractionType.component, message=message)
     await press_button(press, "Pup0000", DYNAMIC_ITEMS)
