@@ -52,7 +52,7 @@ async def fake_mpc() -> AsyncIterator[FakeMpc]:
 @pytest.fixture
 def healthy_scout(fake_scout: FakeScout) -> Iterator[FakeScout]:
     """The fake Scout, healed and prompt again after the test (modules whose scenarios
-    make it fail use it for every test: ``pytest.mark.usefixtures("healthy_scout")``)."""
+    make it fail use it for every test: ``pytestmark = SCENARIOS_THAT_BREAK_SCOUT``)."""
     yield fake_scout
     fake_scout.heal()
     fake_scout.latency = 0.0

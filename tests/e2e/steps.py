@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.fake_discord import FakeDiscord, FakeInteraction, FakeMessage
 from tests.e2e.fake_upstreams import FakeScout
 from tests.e2e.harness import GENERAL, MODERATOR, MODERATOR_PERMISSIONS, TEAM_GUILD
+
+# The ``pytestmark`` of a module whose scenarios share one bot process and make Scout fail:
+# the fake Scout is healed and prompt again after each test.
+SCENARIOS_THAT_BREAK_SCOUT = [
+    pytest.mark.e2e,
+    pytest.mark.asyncio(loop_scope="module"),
+    pytest.mark.usefixtures("healthy_scout"),
+]
 
 
 async def as_moderator(

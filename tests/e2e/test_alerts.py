@@ -22,13 +22,9 @@ from tests.e2e.harness import (
     BotProcess,
     World,
 )
-from tests.e2e.steps import as_moderator, full_polls, posts_about
+from tests.e2e.steps import SCENARIOS_THAT_BREAK_SCOUT, as_moderator, full_polls, posts_about
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.usefixtures("healthy_scout"),
-]
+pytestmark = SCENARIOS_THAT_BREAK_SCOUT
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,9 @@ from tests.e2e.fake_discord import (
 )
 from tests.e2e.fake_upstreams import Failure, FakeScout
 from tests.e2e.harness import GENERAL, MODERATOR, OBSERVER, TEAM_GUILD, BotProcess
-from tests.e2e.steps import scout
+from tests.e2e.steps import SCENARIOS_THAT_BREAK_SCOUT, scout
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.usefixtures("healthy_scout"),
-]
+pytestmark = SCENARIOS_THAT_BREAK_SCOUT
 
 KNOWN = "A11EBEK"  # in the recorded summary; its orbits are the recorded ones
 UNKNOWN = "Q9ZZZZZ"  # a well-formed designation Scout does not know

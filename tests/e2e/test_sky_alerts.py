@@ -21,14 +21,10 @@ from tests.e2e.harness import (
     BotProcess,
     World,
 )
-from tests.e2e.steps import as_moderator, full_polls, posts_about
+from tests.e2e.steps import SCENARIOS_THAT_BREAK_SCOUT, as_moderator, full_polls, posts_about
 from tests.sky.helpers import meridian_ra, site
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.usefixtures("healthy_scout"),
-]
+pytestmark = SCENARIOS_THAT_BREAK_SCOUT
 
 MANAGE_GUILD = 1 << 5
 PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD | MANAGE_CHANNELS

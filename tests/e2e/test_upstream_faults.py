@@ -31,13 +31,9 @@ from tests.e2e.harness import (
     BotProcess,
     World,
 )
-from tests.e2e.steps import as_moderator, scout
+from tests.e2e.steps import SCENARIOS_THAT_BREAK_SCOUT, as_moderator, scout
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.usefixtures("healthy_scout"),
-]
+pytestmark = SCENARIOS_THAT_BREAK_SCOUT
 
 DEADLINE = 5.0  # scout.deadline_seconds; the per-read timeout is 3 s (harness default)
 # Discord and the bot take their share on top of Scout's deadline; a margin, not a pace.

@@ -21,6 +21,7 @@ one before it: World <- Gateway <- Rest <- FakeDiscord.
 """
 
 # What tests and the benchmark use; the rest of the wire's constants are in ``wire``.
+from tests.e2e.fake_discord import world
 from tests.e2e.fake_discord.driver import FakeDiscord
 from tests.e2e.fake_discord.wire import (
     CHANNEL_MESSAGE,
@@ -34,18 +35,7 @@ from tests.e2e.fake_discord.wire import (
     json_response,
     rate_limited_response,
 )
-from tests.e2e.fake_discord.world import (
-    FakeChannel,
-    FakeDiscordError,
-    FakeGuild,
-    FakeInteraction,
-    FakeMessage,
-    FakeRole,
-    FakeUser,
-    Fault,
-    RecordedFile,
-    RecordedRequest,
-)
+from tests.e2e.fake_discord.world import *  # noqa: F403  (its __all__: the state tests read)
 
 __all__ = [
     "CHANNEL_MESSAGE",
@@ -56,17 +46,8 @@ __all__ = [
     "MANAGE_CHANNELS",
     "MEMBER_PERMISSIONS",
     "SEND_MESSAGES_IN_THREADS",
-    "FakeChannel",
     "FakeDiscord",
-    "FakeDiscordError",
-    "FakeGuild",
-    "FakeInteraction",
-    "FakeMessage",
-    "FakeRole",
-    "FakeUser",
-    "Fault",
-    "RecordedFile",
-    "RecordedRequest",
     "json_response",
     "rate_limited_response",
+    *world.__all__,
 ]

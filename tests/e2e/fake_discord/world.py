@@ -27,6 +27,20 @@ from tests.e2e.fake_discord.wire import (
     snowflakes,
 )
 
+# What tests read and build: the package re-exports exactly these.
+__all__ = [
+    "FakeChannel",
+    "FakeDiscordError",
+    "FakeGuild",
+    "FakeInteraction",
+    "FakeMessage",
+    "FakeRole",
+    "FakeUser",
+    "Fault",
+    "RecordedFile",
+    "RecordedRequest",
+]
+
 
 class FakeDiscordError(AssertionError):
     """The test asked the fake for something real Discord would never send or allow."""
