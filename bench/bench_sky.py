@@ -166,20 +166,10 @@ async def poll_with_sites(runs: int) -> None:
     the sites read from a real SQLite store; no Scout request is made by it at all."""
     from bot.alerts.sites import ObservabilityJudge
     from bot.neocp import AlertFilter
-    from bot.neocp.events import EventKind
     from bot.store import NewSubscription
 
     now = datetime.now(UTC)
-    events = [
-        NeocpEvent(
-            kind=EventKind.NEW,
-            designation=obj.designation,
-            first_seen=now,
-            detected_at=now,
-            object=obj,
-        )
-        for obj in neocp(30, now, seed=13)
-    ]
+    events = [NeocpEvent.first_listed(obj, now) for obj in neocp(30, now, seed=13)]
     print("A poll with 30 new objects and 100 subscriptions: choosing recipients, wall ms:")
     codes = {"plain": (), "one site": ("G96",), "three sites": ("G96", "703", "F51")}
     for label, sites in codes.items():

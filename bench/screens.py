@@ -105,9 +105,7 @@ def view_text(view: discord.ui.View | None) -> str:
 def followup_screens(objects: list[ScoutObject]) -> list[tuple[str, str]]:
     """A digest with its follow-up menu, /followup mine, /alerts forget."""
     events = [
-        NeocpEvent(
-            kind=EventKind.NEW, designation=o.designation, first_seen=NOW, detected_at=NOW, object=o
-        )
+        NeocpEvent.first_listed(o, NOW)
         # A busy cycle's digest: objects below the significance bar (those above it get
         # alerts of their own).
         for o in [o for o in objects if not significant_new(o)][:3]
@@ -264,13 +262,7 @@ def screens() -> list[tuple[str, str]]:
     options = ListOptions.build()
     selected = select_objects(objects, options)
     rated = next(obj for obj in selected)
-    new = NeocpEvent(
-        kind=EventKind.NEW,
-        designation=rated.designation,
-        first_seen=NOW,
-        detected_at=NOW,
-        object=rated,
-    )
+    new = NeocpEvent.first_listed(rated, NOW)
     update = NeocpEvent(
         kind=EventKind.UPDATED,
         designation=rated.designation,

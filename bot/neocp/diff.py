@@ -139,15 +139,7 @@ def diff_snapshot(
         if tracked is None:
             snapshot.append(_track(obj, now))
             added.append(snapshot[-1])
-            new.append(
-                NeocpEvent(
-                    kind=EventKind.NEW,
-                    designation=obj.designation,
-                    first_seen=now,
-                    detected_at=now,
-                    object=obj,
-                )
-            )
+            new.append(NeocpEvent.first_listed(obj, now))
             continue
         if obj == tracked.latest and tracked.missing_polls == 0:
             snapshot.append(tracked)  # the usual case: nothing to diff, nothing to write

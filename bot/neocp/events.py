@@ -79,6 +79,17 @@ class NeocpEvent(WatcherRecord):
     # For subscriptions with a site: Scout's topocentric figures, per server and site.
     precise: tuple[SitePrecise, ...] = ()
 
+    @classmethod
+    def first_listed(cls, obj: ScoutObject, now: datetime) -> NeocpEvent:
+        """The NEW event of an object Scout lists for the first time at ``now``."""
+        return cls(
+            kind=EventKind.NEW,
+            designation=obj.designation,
+            first_seen=now,
+            detected_at=now,
+            object=obj,
+        )
+
     @property
     def key(self) -> tuple[str, datetime]:
         return (self.designation, self.first_seen)

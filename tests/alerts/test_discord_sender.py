@@ -40,15 +40,7 @@ def delivery(role_id: int | None = None) -> Delivery:
         created_at=T0,
         reason=None,
         target=Target(guild_id=GUILD, channel_id=CHANNEL),
-        events=(
-            NeocpEvent(
-                kind=EventKind.NEW,
-                designation="P21abcd",
-                first_seen=T0,
-                detected_at=T0,
-                object=scout_object(),
-            ),
-        ),
+        events=(NeocpEvent.first_listed(scout_object("P21abcd"), T0),),
         subscription=Subscription(
             id=1,
             guild_id=GUILD,

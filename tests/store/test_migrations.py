@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.neocp import AlertFilter, EventKind, EventSelection, NeocpEvent
+from bot.neocp import AlertFilter, EventSelection, NeocpEvent
 from bot.store import Store
 from bot.store.migrations import LEGACY_REFUSAL_VERSION
 from tests.builders import scout_object
@@ -152,10 +152,4 @@ CREATE TABLE deliveries (
 
 
 def new_event(designation: str) -> NeocpEvent:
-    return NeocpEvent(
-        kind=EventKind.NEW,
-        designation=designation,
-        first_seen=T0,
-        detected_at=T0,
-        object=scout_object(designation),
-    )
+    return NeocpEvent.first_listed(scout_object(designation), T0)
