@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 import discord
 
-from bot.client import AnsweringButton, AnsweringSelect, ScoutBot
+from bot.client import AnsweringButton, AnsweringSelect, Interaction
 from bot.errors import InvalidInput, UserFacingError
 from bot.followup import ObjectKey
 from bot.followup.buttons import (
@@ -26,8 +26,6 @@ from bot.followup.buttons import (
 )
 from bot.render.followup import no_press_role_answer
 from bot.scout import validate_designation
-
-Interaction = discord.Interaction[ScoutBot]
 
 FOLLOWUP_COG = "Followup"
 
