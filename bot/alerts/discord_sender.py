@@ -22,7 +22,7 @@ from bot.alerts.delivery import (
 )
 from bot.alerts.followup_delivery import AlertFollowup
 from bot.alerts.sites import SiteLines
-from bot.alerts.threads import ThreadLookupFailed, usable_thread
+from bot.alerts.threads import ThreadBarred, ThreadLookupFailed, usable_thread
 from bot.followup import ObjectKey
 from bot.guilds import GuildPolicy
 from bot.neocp.events import EventKind
@@ -186,6 +186,10 @@ class DiscordSender:
             thread = await usable_thread(self._client, thread_id)
         except ThreadLookupFailed as exc:
             raise DeliveryFailed("Discord did not say whether the object's thread exists") from exc
+        except ThreadBarred:
+            log.info("thread %d is closed to the bot: posting in its channel", thread_id)
+            await self._thread_barred(thread_id)
+            return None
         if thread is None:
             log.info("thread %d is gone or closed to the bot: posting in its channel", thread_id)
             await self._thread_gone(thread_id)
@@ -219,12 +223,18 @@ class DiscordSender:
                 log.info("cannot post in thread %d (%s): posting in its channel", thread.id, exc)
                 if isinstance(exc, discord.NotFound):
                     await self._thread_gone(thread.id)
+                else:
+                    await self._thread_barred(thread.id)
                 return None
         return message.id
 
     async def _thread_gone(self, thread_id: int) -> None:
         if self._followup is not None:
             await self._followup.thread_deleted(thread_id)
+
+    async def _thread_barred(self, thread_id: int) -> None:
+        if self._followup is not None:
+            await self._followup.threads.barred(thread_id, thread_id)
 
     async def find_posted(self, delivery: Delivery, nonce: str) -> int | None:
         channel = await self._channel(delivery)

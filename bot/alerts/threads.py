@@ -5,11 +5,16 @@ message's id. Creation is exactly once: the store records the intent first
 (``claim_thread``), and a claim left over from a crash is recovered by fetching the
 thread with the message's id before any second try. Discord itself refuses a second
 thread on one message (code 160004), which this also takes as "it exists".
+
+A thread Discord answers 404 for is gone for good. One it answers 403 for is closed to
+the bot now (a permission taken away, perhaps for a while): its posts go to the channel,
+and the thread is tried again after ``BARRED_FOR``.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import aiohttp
@@ -26,6 +31,8 @@ THREAD_ALREADY_CREATED: Final = 160004
 # A day without posts archives the thread; a post reopens it.
 AUTO_ARCHIVE_MINUTES: Final = 1440
 THREAD_NAME_LIMIT: Final = 100
+# How long the channel stands in for a thread that answered 403 before it is tried again.
+BARRED_FOR: Final = timedelta(hours=6)
 
 # What the bot needs to open and post in threads, with the names Discord shows.
 THREAD_PERMISSIONS: Final[tuple[tuple[str, str], ...]] = (
@@ -69,6 +76,9 @@ class ThreadKeeper:
                 found = await self._find(message.message_id)
             except ThreadLookupFailed:
                 return None  # the claim stays: the next event tries again
+            except ThreadBarred:
+                await self.barred(message.message_id, message.message_id)
+                return None
             if found is not None:
                 log.info("found thread %d left unrecorded by a crash", found)
                 await self._store.thread_opened(message.message_id, found)
@@ -82,10 +92,20 @@ class ThreadKeeper:
         deleted, post in the channel instead if ``channel_fallback``. True if posted."""
         current = await self._store.alert_message(message.message_id)
         if current is not None and current.thread_state is ThreadState.OPEN:
+            thread_id = current.thread_id or current.message_id
             try:
-                thread = await self._thread(current.thread_id or current.message_id)
+                thread = await self._thread(thread_id)
             except ThreadLookupFailed:
                 return False
+            except ThreadBarred:
+                await self.barred(message.message_id, thread_id)
+                thread = None
+            else:
+                if thread is None:
+                    await self._store.thread_gone(message.message_id)
+                    log.info(
+                        "the thread of alert %d is gone: posting in its channel", message.message_id
+                    )
             if thread is not None:
                 try:
                     if thread.archived and not thread.locked:
@@ -94,26 +114,34 @@ class ThreadKeeper:
                     return True
                 except discord.NotFound:
                     await self._store.thread_gone(message.message_id)
+                except discord.Forbidden:
+                    await self.barred(message.message_id, thread.id)
                 except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
                     log.warning("could not post in thread %d: %r", thread.id, exc)
                     return False
-            else:
-                await self._store.thread_gone(message.message_id)
-                log.info(
-                    "the thread of alert %d is gone: posting in its channel", message.message_id
-                )
         if not channel_fallback:
             return False
         return await self._post_in_channel(message.channel_id, content)
 
     async def reopened(self, message: AlertMessage) -> discord.Thread | None:
-        """The message's open thread, unarchived if need be; None (and marked gone) if it
-        was deleted or closed to the bot. Raises ``ThreadLookupFailed`` when Discord does
-        not say."""
-        thread = await usable_thread(self._client, message.thread_id or message.message_id)
+        """The message's open thread, unarchived if need be; None (and marked gone, or
+        barred for a while) if it was deleted or closed to the bot. Raises
+        ``ThreadLookupFailed`` when Discord does not say."""
+        thread_id = message.thread_id or message.message_id
+        try:
+            thread = await usable_thread(self._client, thread_id)
+        except ThreadBarred:
+            await self.barred(message.message_id, thread_id)
+            return None
         if thread is None:
             await self._store.thread_gone(message.message_id)
         return thread
+
+    async def barred(self, message_id: int, thread_id: int) -> None:
+        """Discord answered 403 for the thread: the channel instead, for ``BARRED_FOR``."""
+        log.info("thread %d is closed to the bot: its channel instead for now", thread_id)
+        until = datetime.now(UTC) + BARRED_FOR
+        await self._store.thread_barred(message_id, thread_id, until=until)
 
     async def _create(self, message: AlertMessage, name: str) -> int | None:
         channel: Any = self._client.get_channel(message.channel_id)
@@ -163,15 +191,17 @@ class ThreadKeeper:
 
 
 async def find_thread(client: discord.Client, thread_id: int) -> discord.Thread | None:
-    """The thread; None where it was deleted or the bot may not see it. Raises
-    ``ThreadLookupFailed`` when Discord does not say (5xx, network)."""
+    """The thread; None where it was deleted. Raises ``ThreadBarred`` where the bot may
+    not see it now (403), ``ThreadLookupFailed`` when Discord does not say (5xx, network)."""
     cached = client.get_channel(thread_id)
     if isinstance(cached, discord.Thread):
         return cached
     try:
         fetched = await client.fetch_channel(thread_id)
-    except (discord.NotFound, discord.Forbidden):
+    except discord.NotFound:
         return None
+    except discord.Forbidden as exc:
+        raise ThreadBarred from exc
     except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
         log.warning("could not look up thread %d: %r", thread_id, exc)
         raise ThreadLookupFailed from exc
@@ -179,8 +209,9 @@ async def find_thread(client: discord.Client, thread_id: int) -> discord.Thread 
 
 
 async def usable_thread(client: discord.Client, thread_id: int) -> discord.Thread | None:
-    """The thread, unarchived if need be, to post in; None where it was deleted, is closed
-    to the bot, or is locked. Raises ``ThreadLookupFailed`` when Discord does not say."""
+    """The thread, unarchived if need be, to post in; None where it was deleted or is
+    locked. Raises ``ThreadBarred`` where it is closed to the bot (403), and
+    ``ThreadLookupFailed`` when Discord does not say."""
     thread = await find_thread(client, thread_id)
     if thread is None or not thread.archived:
         return thread
@@ -188,8 +219,10 @@ async def usable_thread(client: discord.Client, thread_id: int) -> discord.Threa
         return None
     try:
         await thread.edit(archived=False)
-    except (discord.NotFound, discord.Forbidden):
+    except discord.NotFound:
         return None
+    except discord.Forbidden as exc:
+        raise ThreadBarred from exc
     except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
         raise ThreadLookupFailed from exc
     return thread
@@ -197,3 +230,7 @@ async def usable_thread(client: discord.Client, thread_id: int) -> discord.Threa
 
 class ThreadLookupFailed(Exception):
     """Discord did not say whether the thread exists (5xx, network): try again later."""
+
+
+class ThreadBarred(Exception):
+    """Discord answered 403 for the thread: closed to the bot now, perhaps not for good."""

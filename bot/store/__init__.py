@@ -335,6 +335,10 @@ class Store(OutboxMethods, CardMethods):
         async with self._db.writing() as conn:
             await alert_messages.thread_gone(conn, message_id)
 
+    async def thread_barred(self, message_id: int, thread_id: int, *, until: datetime) -> None:
+        async with self._db.writing() as conn:
+            await alert_messages.thread_barred(conn, message_id, thread_id, until)
+
     async def thread_not_created(self, message_id: int) -> None:
         async with self._db.writing() as conn:
             await alert_messages.thread_not_created(conn, message_id)

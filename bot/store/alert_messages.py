@@ -35,6 +35,7 @@ followup_messages = Table(
     Column("thread_state", String(16), nullable=False),
     Column("thread_id", BigInteger),
     Column("at_risk_noted_at", UtcDateTime),
+    Column("thread_retry_at", UtcDateTime),  # a BARRED thread is tried again from then
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_followup_messages_object", "guild_id", "designation", "first_seen"),
 )
@@ -44,7 +45,8 @@ class ThreadState(StrEnum):
     NONE = "none"  # no thread wanted or possible yet
     CREATING = "creating"  # asked Discord; the answer may not have been recorded
     OPEN = "open"  # thread_id is the thread
-    GONE = "gone"  # deleted or refused: post in the channel instead
+    GONE = "gone"  # deleted (404) or its message is: post in the channel instead, for good
+    BARRED = "barred"  # closed to the bot (403): the channel until thread_retry_at, then again
 
 
 class ThreadClaim(StrEnum):
@@ -67,6 +69,7 @@ class AlertMessage(BaseModel):
     thread_id: int | None
     at_risk_noted_at: datetime | None
     created_at: datetime
+    thread_retry_at: datetime | None = None
 
 
 # --- alert messages and their threads -----------------------------------------------------
@@ -137,10 +140,19 @@ async def messages_of_designation(conn: AsyncConnection, designation: str) -> li
 
 
 async def open_threads(
-    conn: AsyncConnection, found: Sequence[NeocpEvent]
+    conn: AsyncConnection, found: Sequence[NeocpEvent], *, at: datetime
 ) -> dict[tuple[int, str, datetime], int]:
     """The open threads of these events' objects: (channel, designation, first seen) ->
-    thread, in every channel (the outbox picks the channels it posts to)."""
+    thread, in every channel (the outbox picks the channels it posts to). Threads barred
+    until ``at`` or before are open again first: their events try them once more."""
+    await conn.execute(
+        update(followup_messages)
+        .where(
+            followup_messages.c.thread_state == ThreadState.BARRED.value,
+            followup_messages.c.thread_retry_at <= at,
+        )
+        .values(thread_state=ThreadState.OPEN.value, thread_retry_at=None)
+    )
     designations = sorted({event.designation for event in found})
     threads: dict[tuple[int, str, datetime], int] = {}
     for start in range(0, len(designations), 500):  # within every database's parameter limit
@@ -164,7 +176,7 @@ async def claim_thread(conn: AsyncConnection, message_id: int) -> ThreadClaim:
         return ThreadClaim.GONE  # forgotten meanwhile (`/alerts forget`): no thread
     if found.thread_state is ThreadState.OPEN:
         return ThreadClaim.EXISTS
-    if found.thread_state is ThreadState.GONE:
+    if found.thread_state in (ThreadState.GONE, ThreadState.BARRED):
         return ThreadClaim.GONE
     if found.thread_state is ThreadState.CREATING:
         return ThreadClaim.RECOVER
@@ -178,6 +190,17 @@ async def thread_opened(conn: AsyncConnection, message_id: int, thread_id: int) 
 
 async def thread_gone(conn: AsyncConnection, message_id: int) -> None:
     await _set_thread(conn, message_id, ThreadState.GONE, None)
+
+
+async def thread_barred(
+    conn: AsyncConnection, message_id: int, thread_id: int, until: datetime
+) -> None:
+    """Discord refused the thread to the bot (403): the channel instead, until ``until``."""
+    await conn.execute(
+        update(followup_messages)
+        .where(followup_messages.c.message_id == message_id)
+        .values(thread_state=ThreadState.BARRED.value, thread_id=thread_id, thread_retry_at=until)
+    )
 
 
 async def thread_not_created(conn: AsyncConnection, message_id: int) -> None:
@@ -218,4 +241,5 @@ def message_from_row(row: Row[object]) -> AlertMessage:
         thread_id=row.thread_id,
         at_risk_noted_at=row.at_risk_noted_at,
         created_at=row.created_at,
+        thread_retry_at=row.thread_retry_at,
     )

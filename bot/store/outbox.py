@@ -64,7 +64,7 @@ async def queue(
     Returns how many messages were queued."""
     event_ids = await _insert_events(conn, [event for event, _ in recipients])
     threads = await alert_messages.open_threads(
-        conn, [event for event, _ in recipients if event.kind is not EventKind.NEW]
+        conn, [event for event, _ in recipients if event.kind is not EventKind.NEW], at=at
     )
     owed: dict[tuple[int, int | None], list[int]] = {}  # (subscription, thread) -> events
     for event_id, (event, subscription_ids) in zip(event_ids, recipients, strict=True):

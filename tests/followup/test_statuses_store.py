@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bot.followup import FollowupStatus, ObjectKey, PressRefused
+from bot.neocp.events import EventKind, NeocpEvent
 from bot.store import alert_messages, migrations, schema, statuses
 from bot.store.alert_messages import ThreadClaim, ThreadState
 from bot.store.engine import connect_engine
+from tests.builders import scout_object
 from tests.followup.helpers import P21, T0, press
 
 TARGETING = FollowupStatus.TARGETING
@@ -184,3 +186,28 @@ async def test_an_old_database_gains_the_follow_up_tables(tmp_path: Path) -> Non
 async def test_a_thread_claim_on_a_forgotten_message_opens_none(conn: AsyncConnection) -> None:
     # `/alerts forget` may remove the alert between its posting and its thread.
     assert await alert_messages.claim_thread(conn, 404) is ThreadClaim.GONE
+
+
+async def test_a_thread_closed_to_the_bot_is_barred_for_a_while_then_open_again(
+    conn: AsyncConnection,
+) -> None:
+    await _remember(conn)
+    await alert_messages.thread_opened(conn, 900, thread_id=900)
+    update = NeocpEvent(
+        kind=EventKind.REMOVED,
+        designation=P21.designation,
+        first_seen=P21.first_seen,
+        detected_at=T0,
+        object=scout_object(P21.designation),
+    )
+    retry_at = T0 + timedelta(hours=6)
+    await alert_messages.thread_barred(conn, 900, 900, retry_at)
+
+    assert (
+        await alert_messages.open_threads(conn, [update], at=retry_at - timedelta(minutes=1)) == {}
+    )
+    assert await alert_messages.claim_thread(conn, 900) is ThreadClaim.GONE, "no second thread"
+    threads = await alert_messages.open_threads(conn, [update], at=retry_at)
+    assert threads == {(50, P21.designation, P21.first_seen): 900}, "its events try it again"
+    message = await alert_messages.message(conn, 900)
+    assert message is not None and message.thread_state is ThreadState.OPEN
