@@ -199,14 +199,12 @@ async def _start_failures_as_one_line() -> AsyncIterator[None]:
         log.error("could not reach Discord: %s", exc)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # A stop must end the process within the container's grace period, however it went: the
 # operator's next start waits on it. Anything still running after the bot has closed is a
 # bug, so it is named in the log for the next person, and the process exits regardless.
 LEFTOVER_GRACE_SECONDS = 3.0
+# How each such line starts; the e2e harness fails a run whose log has one.
+LEFTOVER_WARNING = "stopped, but these"
 
 
 async def _leftover_tasks_ended() -> bool:
@@ -219,7 +217,7 @@ async def _leftover_tasks_ended() -> bool:
     _, pending = await asyncio.wait(leftovers, timeout=LEFTOVER_GRACE_SECONDS)
     if pending:
         names = ", ".join(sorted(task.get_name() for task in pending))
-        log.warning("stopped, but these tasks ignored their cancellation: %s", names)
+        log.warning("%s tasks ignored their cancellation: %s", LEFTOVER_WARNING, names)
         return False
     return True
 
@@ -235,10 +233,14 @@ def _exit_even_if_something_lingers(code: int) -> int:
     still = [thread.name for thread in lingering if thread.is_alive()]
     if not still:
         return code
-    log.warning("stopped, but these threads did not end: %s", ", ".join(still))
+    log.warning("%s threads did not end: %s", LEFTOVER_WARNING, ", ".join(still))
     return _exit_now(code)
 
 
 def _exit_now(code: int) -> int:
     logging.shutdown()
     os._exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,11 +4,15 @@ user is told the bot is restarting, instead of keeping a "thinking..." placehold
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
 
 import discord
+import pytest
 
+from bot import __main__ as bot_main
+from bot.__main__ import LEFTOVER_WARNING
 from bot.client import AnsweringButton, ScoutBot
 from bot.config import Settings
 from bot.shutdown import (
@@ -113,3 +117,36 @@ async def test_a_button_press_counts_as_an_answer_under_way() -> None:
         assert bot.answers_under_way.snapshot() == []
     finally:
         await bot.close()
+
+
+# --- the safety net after close (bot/__main__.py) --------------------------------------------
+
+
+async def test_a_task_that_ignores_its_cancellation_is_named_in_one_warning_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(bot_main, "LEFTOVER_GRACE_SECONDS", GRACE)
+    released = asyncio.Event()
+
+    async def stubborn() -> None:
+        while not released.is_set():
+            with contextlib.suppress(asyncio.CancelledError):
+                await released.wait()
+
+    task = asyncio.create_task(stubborn(), name="stubborn-loop")
+    await asyncio.sleep(0)
+    assert not await bot_main._leftover_tasks_ended()
+    released.set()
+    await task
+    (line,) = [r.getMessage() for r in caplog.records if LEFTOVER_WARNING in r.getMessage()]
+    assert line.startswith(LEFTOVER_WARNING) and "stubborn-loop" in line
+
+
+async def test_tasks_that_end_on_cancellation_pass_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    task = asyncio.create_task(asyncio.Event().wait(), name="polite")
+    await asyncio.sleep(0)
+    assert await bot_main._leftover_tasks_ended()
+    assert task.cancelled()
+    assert not [r for r in caplog.records if LEFTOVER_WARNING in r.getMessage()]
