@@ -259,45 +259,40 @@ def test_any_records_make_list_pages_discord_accepts(objects: list[ScoutObject])
         assert embed_limits_broken(page) == []
 
 
+def failed_subscription(
+    i: int, failure: str, *, role_id: int | None, state: SubscriptionState
+) -> Subscription:
+    """The ``i``-th subscription of a server, in channel 5000 + i, whose last post failed."""
+    when = datetime(2026, 11, 28, tzinfo=UTC)
+    return Subscription(
+        id=i,
+        created_by=9,
+        guild_id=1,
+        channel_id=5000 + i,
+        filter=AlertFilter(min_neo_score=80),
+        mention_role_id=role_id,
+        state=state,
+        created_at=when,
+        last_delivery_at=when,
+        last_failure=failure,
+        last_failure_at=when,
+    )
+
+
 @given(st.lists(upstream_text, min_size=1, max_size=30))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_any_failures_make_a_subscription_list_discord_accepts(failures: list[str]) -> None:
-    when = datetime(2026, 11, 28, tzinfo=UTC)
     subscriptions = [
-        Subscription(
-            id=i,
-            created_by=9,
-            guild_id=1,
-            channel_id=5000 + i,
-            filter=AlertFilter(min_neo_score=80),
-            mention_role_id=7000 + i,
-            state=SubscriptionState.DISABLED,
-            created_at=when,
-            last_delivery_at=when,
-            last_failure=failure,
-            last_failure_at=when,
-        )
+        failed_subscription(i, failure, role_id=7000 + i, state=SubscriptionState.DISABLED)
         for i, failure in enumerate(failures)
     ]
     assert embed_limits_broken(subscriptions_embed(subscriptions)) == []
 
 
 def test_25_subscriptions_with_long_failures_fit_and_name_every_channel() -> None:
-    when = datetime(2026, 11, 28, tzinfo=UTC)
+    forbidden = "403 Forbidden (error code: 50013): Missing Permissions " * 6
     subscriptions = [
-        Subscription(
-            id=i,
-            created_by=9,
-            guild_id=1,
-            channel_id=5000 + i,
-            filter=AlertFilter(min_neo_score=80),
-            mention_role_id=None,
-            state=SubscriptionState.ACTIVE,
-            created_at=when,
-            last_delivery_at=when,
-            last_failure="403 Forbidden (error code: 50013): Missing Permissions " * 6,
-            last_failure_at=when,
-        )
+        failed_subscription(i, forbidden, role_id=None, state=SubscriptionState.ACTIVE)
         for i in range(25)
     ]
     embed = subscriptions_embed(subscriptions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 from bot.store import migrations
@@ -41,17 +42,15 @@ def test_upgrade_creates_a_new_database(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "scoutbot.db").is_file()
 
 
+def copy_recorded(tmp_path: Path, recorded: str, target: str) -> subprocess.CompletedProcess[str]:
+    """``scout-bot db copy`` from a copy of a database file an older version wrote."""
+    shutil.copy(DATA / recorded, tmp_path / "old.db")
+    source = f"sqlite:///{tmp_path}/old.db"
+    return run_cli("db", "copy", "--from", source, "--to", target, cwd=tmp_path)
+
+
 def test_copy_names_each_table_and_the_total(tmp_path: Path) -> None:
-    shutil.copy(DATA / "scoutbot-v3.db", tmp_path / "old.db")
-    result = run_cli(
-        "db",
-        "copy",
-        "--from",
-        f"sqlite:///{tmp_path}/old.db",
-        "--to",
-        f"sqlite:///{tmp_path}/new.db",
-        cwd=tmp_path,
-    )
+    result = copy_recorded(tmp_path, "scoutbot-v3.db", f"sqlite:///{tmp_path}/new.db")
     assert result.returncode == 0, result.stderr
     assert "  subscriptions: 1 rows" in result.stdout
     assert "copied 5 rows from" in result.stdout
@@ -60,16 +59,7 @@ def test_copy_names_each_table_and_the_total(tmp_path: Path) -> None:
 def test_copy_to_a_url_it_cannot_use_is_one_error_line_without_the_password(
     tmp_path: Path,
 ) -> None:
-    shutil.copy(DATA / "scoutbot-v1.db", tmp_path / "old.db")
-    result = run_cli(
-        "db",
-        "copy",
-        "--from",
-        f"sqlite:///{tmp_path}/old.db",
-        "--to",
-        "postgresql://bot:hunter2@127.0.0.1:1/scout",
-        cwd=tmp_path,
-    )
+    result = copy_recorded(tmp_path, "scoutbot-v1.db", "postgresql://bot:hunter2@127.0.0.1:1/scout")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
