@@ -154,11 +154,18 @@ def _table(lines: Sequence[str], shown: int) -> str:
 
 
 def _line(columns: Sequence[Column], cells: Sequence[str]) -> str:
+    fitted = [_fitted(column, text) for column, text in zip(columns, cells, strict=True)]
     padded = [
         text.ljust(column.width) if column.title == "UTC" else text.rjust(column.width)
-        for column, text in zip(columns, cells, strict=True)
+        for column, text in zip(columns, fitted, strict=True)
     ]
     return " ".join(padded).rstrip()
+
+
+def _fitted(column: Column, text: str) -> str:
+    """Scout bounds none of these values: one too wide would push every column out of line,
+    so it shows as a spreadsheet does, ``####``, and the CSV has it."""
+    return text if len(text) <= column.width else "#" * column.width
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -91,6 +91,21 @@ class TestTable:
         # Every value within its column: all rows as wide as the header.
         assert {len(row) for row in rows} == {len(header)}
 
+    @pytest.mark.parametrize("topocentric", [False, True])
+    def test_a_value_too_wide_for_its_column_is_marked_and_keeps_the_table_aligned(
+        self, topocentric: bool
+    ) -> None:
+        """Scout has no bound on these: a grazing impactor's rate or a lost object's V."""
+        wild = make_ephemeris(1, vmag=123456.0, rate=2.5e6, pa=3600.0, el=1.0e5, dec=-1.0e30)
+        records = [
+            record.model_copy(update={"sigma_pos": 4.0e7, "sun_flag": "dusk"})
+            for record in [*wild.records, *ephemeris().records]
+        ]
+        table = ephemeris_table(records, topocentric=topocentric)
+        header, wild_row, *rows = table.split("```")[1].strip("\n").splitlines()
+        assert {len(row) for row in [wild_row, *rows]} == {len(header)}
+        assert "####" in wild_row  # like a spreadsheet: the value is in the CSV
+
     def test_rows_beyond_the_limit_are_counted_and_sent_to_the_csv(self) -> None:
         table = ephemeris_table(make_ephemeris(500).records, topocentric=True, limit=4096)
         assert len(table) <= 4096
