@@ -98,6 +98,10 @@ def parse_summary(payload: Mapping[str, Any]) -> Summary:
     so that one bad row does not hide every other object (the watcher decides whether a
     summary with many of them can be trusted)."""
     with _shape("summary"):
+        if "data" not in payload and lenient_float(payload.get("count")) != 0:
+            # Scout leaves out `data` only when `count` is zero: anything else is an error
+            # answer, not an empty NEOCP.
+            raise ScoutBadResponse(f"summary has no `data` and `count` {payload.get('count')!r}")
         data = payload.get("data") or []
         if not isinstance(data, list):
             raise ScoutBadResponse("summary `data` is not a list")

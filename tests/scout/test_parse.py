@@ -91,6 +91,23 @@ def test_an_empty_summary_is_an_empty_list() -> None:
     assert summary.objects == [] and summary.count == 0
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"code": "500", "message": "database unavailable"},  # a 200 that carries an error
+        {"signature": {"version": "1.3"}},
+        {"count": "3"},  # rows promised, none sent
+    ],
+)
+def test_a_summary_without_rows_or_a_zero_count_is_a_bad_response_not_an_empty_list(
+    payload: dict[str, Any],
+) -> None:
+    """Scout sends `data` whenever `count` is above zero; read as "no objects", such an
+    answer would tell /scout list that the NEOCP is empty."""
+    with pytest.raises(ScoutBadResponse):
+        parse.parse_summary(payload)
+
+
 def test_orbits_without_the_block_are_a_bad_response() -> None:
     with pytest.raises(ScoutBadResponse):
         parse.parse_orbits(HEAD)
