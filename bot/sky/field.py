@@ -76,12 +76,13 @@ def field_for_90(
     radii.sort()
     square_halves.sort()
     half_side = square_halves[needed - 1]
-    mosaic = max(1, math.ceil(2 * half_side / tile))
+    # Infinite when orbits lie beyond the tangent plane (over 90° away): no mosaic covers them.
+    mosaic = max(1, math.ceil(2 * half_side / tile)) if math.isfinite(half_side) else None
     return FieldFor90(
         orbits=total,
         bright_share=len(radii) / total,
         diameter_arcmin=2 * radii[needed - 1],
-        mosaic=mosaic if mosaic <= MAX_MOSAIC else None,
+        mosaic=mosaic if mosaic is not None and mosaic <= MAX_MOSAIC else None,
         tile_arcmin=tile,
     )
 

@@ -51,6 +51,15 @@ def test_a_spread_too_wide_for_a_mosaic_gives_the_diameter_only() -> None:
     assert sizing.diameter_arcmin > MAX_MOSAIC * sizing.tile_arcmin
 
 
+def test_orbits_spread_over_half_the_sky_give_the_diameter_and_no_mosaic() -> None:
+    """A short arc can scatter the sampled orbits across the sky: those more than 90° from
+    the median lie beyond any tangent-plane field, and must not crash the sizing."""
+    far = [(120.0 * 60, 0.0, 21.0)] * 5  # 120° east of the median
+    sizing = field_for_90(spread(*along_a_line(5), *far), diameter_arcmin=30, vmag_limit=None)
+    assert sizing is not None
+    assert sizing.mosaic is None and sizing.diameter_arcmin == pytest.approx(240 * 60, rel=1e-3)
+
+
 def test_too_few_bright_enough_means_no_field_reaches_90_percent() -> None:
     orbits = [*along_a_line(8), *along_a_line(2, vmag=23.5)]
     sizing = field_for_90(spread(*orbits), diameter_arcmin=10, vmag_limit=22.0)
