@@ -9,15 +9,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.followup import FollowupStatus, ObjectKey, PressRefused
 from bot.neocp.events import EventKind, NeocpEvent
-from bot.store import alert_messages, migrations, schema, statuses
+from bot.store import alert_messages, migrations, statuses
 from bot.store.alert_messages import ThreadClaim, ThreadState
 from bot.store.engine import connect_engine
 from tests.builders import scout_object
 from tests.followup.helpers import P21, T0, press
+from tests.store.helpers import database_before
 
 TARGETING = FollowupStatus.TARGETING
 FOUND = FollowupStatus.FOUND
@@ -169,18 +170,12 @@ async def test_prune_forgets_objects_seen_long_ago(conn: AsyncConnection) -> Non
 
 
 async def test_an_old_database_gains_the_follow_up_tables(tmp_path: Path) -> None:
-    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/old.db")
-    async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: schema.metadata.create_all(
-                sync, tables=[t for t in schema.metadata.sorted_tables if t not in statuses.TABLES]
-            )
-        )
-        await connection.execute(schema.meta.insert().values(key="schema_version", value="1"))
-    async with engine.begin() as connection:
+    async with (
+        database_before(tmp_path, "1", without=statuses.TABLES) as engine,
+        engine.begin() as connection,
+    ):
         assert (await migrations.upgrade(connection)).before == "0001"
         await statuses.record_press(connection, press("Alice", FOUND))
-    await engine.dispose()
 
 
 async def test_a_thread_claim_on_a_forgotten_message_opens_none(conn: AsyncConnection) -> None:

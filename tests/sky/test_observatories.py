@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import InvalidInput
-from bot.sky import search, site_observatory
-from bot.sky.bodies import bodies
+from bot.sky import location_of, search, site_observatory
 from bot.sky.observatories import catalogue
+from tests.sky.helpers import site
 
 
 def test_the_list_is_read_from_the_installed_package() -> None:
@@ -20,12 +20,7 @@ def test_the_list_is_read_from_the_installed_package() -> None:
 
 
 def test_mt_lemmon_latitude_and_height_come_from_its_parallax_constants() -> None:
-    lemmon = site_observatory("G96")
-    assert lemmon.longitude is not None
-    assert lemmon.rho_cos_phi is not None and lemmon.rho_sin_phi is not None
-    where = bodies().location_from_parallax(
-        lemmon.longitude, lemmon.rho_cos_phi, lemmon.rho_sin_phi
-    )
+    where = location_of(site("G96"))
     # Mt. Lemmon's summit: 32.44 N, 110.79 W, about 2.8 km up (the constants have six
     # digits, a few tens of metres).
     assert where.latitude == pytest.approx(32.443, abs=0.005)
@@ -34,12 +29,7 @@ def test_mt_lemmon_latitude_and_height_come_from_its_parallax_constants() -> Non
 
 
 def test_a_southern_site_has_a_southern_latitude() -> None:
-    tololo = site_observatory("W84")
-    assert tololo.longitude is not None
-    assert tololo.rho_cos_phi is not None and tololo.rho_sin_phi is not None
-    where = bodies().location_from_parallax(
-        tololo.longitude, tololo.rho_cos_phi, tololo.rho_sin_phi
-    )
+    where = location_of(site("W84"))
     assert where.latitude == pytest.approx(-30.17, abs=0.01)
     assert where.height_m == pytest.approx(2200, abs=100)
 

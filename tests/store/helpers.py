@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.neocp import AlertFilter, NeocpEvent, diff_snapshot, start_tracking
 from bot.neocp.filters import recipients
-from bot.store import NewSubscription, Store
+from bot.store import NewSubscription, Store, schema
 from tests.builders import scout_object
 from tests.fakes import T0
 
@@ -35,3 +40,19 @@ async def chosen(store: Store, events: Sequence[NeocpEvent]) -> list[tuple[Neocp
     """Each event with the subscriptions that want it, as the watcher chooses them."""
     filters = [(s.id, s.filter) for s in await store.active_subscriptions()]
     return [(event, recipients(event, filters)) for event in events]
+
+
+@asynccontextmanager
+async def database_before(
+    tmp_path: Path, version: str, *, without: Collection[Table]
+) -> AsyncIterator[AsyncEngine]:
+    """A SQLite database as schema ``version`` left it: today's tables but ``without``."""
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/v{version}.db")
+    old_tables = [t for t in schema.metadata.sorted_tables if t not in without]
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda sync: schema.metadata.create_all(sync, tables=old_tables))
+        await connection.execute(schema.meta.insert().values(key="schema_version", value=version))
+    try:
+        yield engine
+    finally:
+        await engine.dispose()

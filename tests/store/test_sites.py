@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from bot.sky import Twilight
-from bot.store import Store, migrations, schema
+from bot.store import Store, migrations
 from bot.store import sites as site_rows
 from tests.sky.helpers import site
+from tests.store.helpers import database_before
 
 GUILD, OTHER_GUILD = 111, 222
 ALICE, BOB = 1001, 1002
@@ -117,16 +116,10 @@ async def test_sites_survive_reopening_the_database(tmp_path: Path) -> None:
 
 
 async def test_a_database_from_before_sites_gains_their_tables(tmp_path: Path) -> None:
-    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path}/v2.db")
-    async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: schema.metadata.create_all(
-                sync, tables=[t for t in schema.metadata.sorted_tables if t not in site_rows.TABLES]
-            )
-        )
-        await connection.execute(schema.meta.insert().values(key="schema_version", value="2"))
-    async with engine.begin() as connection:
+    async with (
+        database_before(tmp_path, "2", without=site_rows.TABLES) as engine,
+        engine.begin() as connection,
+    ):
         assert (await migrations.upgrade(connection)).before == "0002"
         await site_rows.save(connection, GUILD, site("G96"), make_default=False, by=ALICE, at=T0)
         assert [s.site.code for s in await site_rows.of_guild(connection, GUILD)] == ["G96"]
-    await engine.dispose()
