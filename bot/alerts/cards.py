@@ -10,7 +10,8 @@ One card per object and channel, whichever instance takes the press: the right t
 is claimed in the store first (``bot.store.cards``). A press that loses the claim waits a
 moment for the winner's card; a claim left incomplete by a crash is taken over after
 ``STALE_CLAIM``, and the channel's recent messages are searched for the card (its nonce or
-footer) before it is posted again. Within one process a lock keeps presses in turn.
+footer) before it is posted again; where Discord does not say what the channel holds, it is
+not posted (a later press looks again).
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ CARD_WAIT_STEP_SECONDS: Final = 0.25
 STALE_CLAIM: Final = timedelta(seconds=60)
 HISTORY_LIMIT: Final = 50
 _NETWORK_ERRORS = (TimeoutError, aiohttp.ClientError, OSError)
-_posting = asyncio.Lock()
+
+
+class HistoryUnreadable(Exception):
+    """Discord did not say what the channel holds (5xx, network): posting again could
+    post a second card."""
 
 
 def _now() -> datetime:
@@ -65,26 +70,28 @@ async def card_in(
     """The object's alert message in the channel: the one there is, else a new card.
     None when there is none yet (Discord refused it, or another instance is posting it):
     the press is recorded all the same."""
-    async with _posting:
-        found = await _recorded(store, channel, key)
-        if found is not None:
-            return found
-        claim = await store.claim_card(channel.guild.id, channel.id, key, at=clock())
-        if claim.won:
-            return await _post(store, channel, key, obj)
-        found = await _wait_for_card(store, channel, key)
-        if found is not None:
-            return found
-        if clock() - claim.claimed_at < STALE_CLAIM:
-            log.info("the card of %s is being posted elsewhere", escape(key.designation))
-            return None
-        if not await store.take_over_card(channel.id, key, claim.claimed_at, at=clock()):
-            return await _recorded(store, channel, key)
-        log.info("taking over the card of %s, left unposted", escape(key.designation))
-        posted = await _find_posted(channel, card_nonce(channel.id, key))
-        if posted is not None:
-            return await _remember(store, channel, key, posted)
+    found = await _recorded(store, channel, key)
+    if found is not None:
+        return found
+    claim = await store.claim_card(channel.guild.id, channel.id, key, at=clock())
+    if claim.won:
         return await _post(store, channel, key, obj)
+    found = await _wait_for_card(store, channel, key)
+    if found is not None:
+        return found
+    if clock() - claim.claimed_at < STALE_CLAIM:
+        log.info("the card of %s is being posted elsewhere", escape(key.designation))
+        return None
+    if not await store.take_over_card(channel.id, key, claim.claimed_at, at=clock()):
+        return await _recorded(store, channel, key)
+    log.info("taking over the card of %s, left unposted", escape(key.designation))
+    try:
+        posted = await _find_posted(channel, card_nonce(channel.id, key))
+    except HistoryUnreadable:
+        return None  # the claim stays: a later press looks again
+    if posted is not None:
+        return await _remember(store, channel, key, posted)
+    return await _post(store, channel, key, obj)
 
 
 async def _recorded(
@@ -142,7 +149,8 @@ async def _remember(
 
 async def _find_posted(channel: discord.TextChannel, nonce: str) -> int | None:
     """The card a crashed try may have posted: the bot's message with its nonce or
-    reference among the channel's recent ones."""
+    reference among the channel's recent ones. Raises ``HistoryUnreadable`` when Discord
+    does not answer; without Read Message History the nonce is the guard left."""
     me = channel.guild.me
     marker = reference_text(nonce)
     try:
@@ -153,7 +161,9 @@ async def _find_posted(channel: discord.TextChannel, nonce: str) -> int | None:
                 marker in (embed.footer.text or "") for embed in message.embeds
             ):
                 return message.id
+    except discord.Forbidden:
+        log.info("cannot read channel %d's history to look for a card", channel.id)
     except (discord.HTTPException, *_NETWORK_ERRORS) as exc:
-        # Without the history the nonce is the guard left (Discord's, for minutes).
-        log.info("could not read channel %d's history for a card: %r", channel.id, exc)
+        log.warning("could not read channel %d's history for a card: %r", channel.id, exc)
+        raise HistoryUnreadable from exc
     return None

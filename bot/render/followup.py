@@ -146,6 +146,15 @@ def digest_choice_answer(designation: str) -> str:
     )
 
 
+def no_card_answer(designation: str) -> str:
+    """After a press from a digest's menu when the object's card is not in the channel."""
+    return (
+        f"The card of **{escape(designation)}** is not in the channel yet (it is being "
+        "posted, or Discord refused it): your status is recorded, and the card will show it. "
+        "Your next press tries again."
+    )
+
+
 def card_embed(key: ObjectKey, obj: ScoutObject, *, reference: str) -> discord.Embed:
     """The team's follow-up card of an object first listed in a digest, posted when the
     team acts on it (maybe hours later): the alert's figures, under a title that says

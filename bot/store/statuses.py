@@ -37,6 +37,7 @@ from bot.followup import (
     current_status,
 )
 from bot.store.alert_messages import followup_messages
+from bot.store.cards import followup_cards
 from bot.store.schema import UtcDateTime, metadata, snapshot_objects
 
 followup_statuses = Table(
@@ -239,7 +240,7 @@ async def departed_before(conn: AsyncConnection, moment: datetime) -> list[int]:
 async def prune(conn: AsyncConnection, before: datetime) -> int:
     """Forget objects first seen before ``before``: long designated or withdrawn."""
     removed = 0
-    for table in (followup_statuses, followup_messages):
+    for table in (followup_statuses, followup_messages, followup_cards):
         result = await conn.execute(delete(table).where(table.c.first_seen < before))
         removed += int(result.rowcount or 0)
     return removed

@@ -44,6 +44,7 @@ from bot.render.followup import (
     escape_note,
     gone_answer,
     mine_embed,
+    no_card_answer,
     press_answer,
     status_view,
     undo_answer,
@@ -218,6 +219,8 @@ class Followup(commands.Cog, name=FOLLOWUP_COG):
             )
         await interaction.response.send_message(answer, ephemeral=True)
         pressed_on = await self._alert_pressed(interaction, guild_id, message, key)
+        if pressed_on is None and message.flags.ephemeral:
+            await interaction.followup.send(no_card_answer(key.designation), ephemeral=True)
         if (
             pressed_on is not None
             and pressed_on.thread_state.value == "none"

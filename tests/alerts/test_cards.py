@@ -165,3 +165,16 @@ async def test_forgetting_the_server_forgets_its_card_claims(store: Store) -> No
 
     assert (await store.claim_card(GUILD, CHANNEL, P21, at=T0)).won
     assert not (await store.claim_card(GUILD + 1, CHANNEL + 1, P21, at=T0)).won
+
+
+async def test_a_history_discord_does_not_show_posts_no_second_card(store: Store) -> None:
+    channel = FakeChannel()
+    await store.claim_card(GUILD, CHANNEL, P21, at=T0)
+
+    async def unreadable(*, limit: int) -> AsyncIterator[Any]:
+        raise discord.HTTPException(MagicMock(status=503), "Service Unavailable")
+        yield  # an async generator, as discord.py's history is
+
+    channel.history = unreadable  # type: ignore[method-assign]
+    assert await press(store, channel, at=T0 + timedelta(minutes=5)) is None
+    assert channel.posted == [], "the crashed try may have posted it: look again later"

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.followup import FollowupStatus, ObjectKey, PressRefused
 from bot.neocp.events import EventKind, NeocpEvent
-from bot.store import alert_messages, migrations, statuses
+from bot.store import alert_messages, cards, migrations, statuses
 from bot.store.alert_messages import ThreadClaim, ThreadState
 from bot.store.engine import connect_engine
 from tests.builders import scout_object
@@ -165,7 +165,9 @@ async def test_prune_forgets_objects_seen_long_ago(conn: AsyncConnection) -> Non
     await statuses.record_press(conn, press("Alice", FOUND))
     await statuses.record_press(conn, press("Alice", FOUND, obj=recent))
     await _remember(conn)
-    assert await statuses.prune(conn, T0 + timedelta(days=30)) == 2
+    assert (await cards.claim(conn, GUILD, 5, P21, at=T0)).won
+    assert await statuses.prune(conn, T0 + timedelta(days=30)) == 3
+    assert (await cards.claim(conn, GUILD, 5, P21, at=T0)).won, "its card claim went too"
     assert list(await statuses.teams_by_designation(conn, GUILD)) == ["P22new"]
 
 
