@@ -141,7 +141,7 @@ def digest_choice_answer(designation: str) -> str:
     """The private answer to choosing an object in a digest's menu, above its buttons."""
     return (
         f"Your follow-up of **{escape(designation)}**: press a status. The first status "
-        "posts the object's own alert in this channel (with its thread), where the team's "
+        "posts the team's follow-up card in this channel (with its thread), where the team's "
         "status shows."
     )
 
