@@ -116,11 +116,17 @@ def digest_followup_view(
 
 
 def digest_menu_placeholder(first: int, count: int, total: int) -> str:
-    """ "Record follow-up for…" alone; "Record follow-up for… (26–50 of 140)" for a part.
-    (125 options reach further than a digest's lines: its embed lists about 60.)"""
+    """ "Record follow-up for…" alone; "Record follow-up for… (26–50 of 140)" for a part,
+    and the last of five says how many have no menu. (125 options reach further than a
+    digest's lines: its embed lists about 60.)"""
     if total <= SELECT_OPTIONS_LIMIT:
         return DIGEST_MENU_PLACEHOLDER
-    return f"{DIGEST_MENU_PLACEHOLDER} ({first + 1}–{first + count} of {total})"
+    placeholder = f"{DIGEST_MENU_PLACEHOLDER} ({first + 1}–{first + count} of {total})"
+    beyond = total - SELECT_OPTIONS_LIMIT * DIGEST_MENUS_LIMIT
+    if first + count == SELECT_OPTIONS_LIMIT * DIGEST_MENUS_LIMIT and beyond > 0:
+        # Discord allows five menus; say so rather than let the rest look forgotten.
+        placeholder += f"; {beyond} more have no menu (Discord's limit)"
+    return placeholder
 
 
 def entry_key(entry: DigestEntry) -> ObjectKey:

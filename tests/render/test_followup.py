@@ -14,6 +14,7 @@ from bot.render.followup import (
     MineWindows,
     add_team_field,
     add_team_lines,
+    digest_menu_placeholder,
     followup_value,
     mine_embed,
     page_designations,
@@ -177,3 +178,14 @@ def test_a_full_list_page_is_not_pushed_over_discords_limit() -> None:
     assert len(page) <= 6000
     assert page.fields[0].value == "y" * 1000, "a line that does not fit is left out"
     assert page.fields[1].value == "z" * 980
+
+
+def test_digest_menus_say_which_part_they_cover_and_the_last_what_has_no_menu() -> None:
+    assert digest_menu_placeholder(0, 20, 20) == "Record follow-up for…"
+    assert digest_menu_placeholder(25, 25, 60) == "Record follow-up for… (26–50 of 60)"
+    assert digest_menu_placeholder(100, 25, 125) == "Record follow-up for… (101–125 of 125)"
+    last = digest_menu_placeholder(100, 25, 140)
+    assert last == (
+        "Record follow-up for… (101–125 of 140); 15 more have no menu (Discord's limit)"
+    )
+    assert len(last) <= 150  # Discord's placeholder limit
