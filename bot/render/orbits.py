@@ -149,7 +149,8 @@ def orbits_reply(result: ObjectOrbits) -> Reply:
         return Reply(embeds=[embed])
     stated = "" if result.count in (None, stats.total) else f" (Scout counts {result.count})"
     embed.description = (
-        f"{stats.total} sampled orbits{stated}: median and 5-95 % range. Every orbit is in the CSV."
+        f"{stats.total} sampled {'orbit' if stats.total == 1 else 'orbits'}{stated}: "
+        "median and 5-95 % range. Every orbit is in the CSV."
     )
     # Full width: a range such as "on 2026-07-16 19:43 (2026-06-28 23:55–2026-07-27 20:42)"
     # would wrap mid-figure in half an embed.
