@@ -26,8 +26,8 @@ from typing import Final
 import aiohttp
 import discord
 
+from bot.alerts.discord_sender import carries_nonce
 from bot.followup import ObjectKey
-from bot.render.alerts import reference_text
 from bot.render.followup import card_embed, escape, status_view
 from bot.scout.models import ScoutObject
 from bot.store import AlertMessage, Store
@@ -152,14 +152,11 @@ async def _find_posted(channel: discord.TextChannel, nonce: str) -> int | None:
     reference among the channel's recent ones. Raises ``HistoryUnreadable`` when Discord
     does not answer; without Read Message History the nonce is the guard left."""
     me = channel.guild.me
-    marker = reference_text(nonce)
     try:
         async for message in channel.history(limit=HISTORY_LIMIT):
             if me is not None and message.author.id != me.id:
                 continue
-            if str(message.nonce or "") == nonce or any(
-                marker in (embed.footer.text or "") for embed in message.embeds
-            ):
+            if carries_nonce(message, nonce):
                 return message.id
     except discord.Forbidden:
         log.info("cannot read channel %d's history to look for a card", channel.id)

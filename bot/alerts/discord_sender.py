@@ -187,11 +187,10 @@ class DiscordSender:
         except ThreadLookupFailed as exc:
             raise DeliveryFailed("Discord did not say whether the object's thread exists") from exc
         except ThreadBarred:
-            log.info("thread %d is closed to the bot: posting in its channel", thread_id)
-            await self._thread_barred(thread_id)
+            await self._thread_barred(thread_id)  # logged where it is barred
             return None
         if thread is None:
-            log.info("thread %d is gone or closed to the bot: posting in its channel", thread_id)
+            log.info("thread %d is gone: posting in its channel", thread_id)
             await self._thread_gone(thread_id)
         return thread
 
@@ -241,7 +240,6 @@ class DiscordSender:
         me = self._client.user
         if me is None:
             return None
-        marker = reference_text(nonce)
         places: list[PostableChannel] = [channel]
         thread = await self._object_thread(delivery)
         if thread is not None:
@@ -253,7 +251,7 @@ class DiscordSender:
                     async for message in place.history(
                         limit=HISTORY_LIMIT, after=delivery.created_at - HISTORY_SLACK
                     ):
-                        if message.author.id == me.id and _carries(message, nonce, marker):
+                        if message.author.id == me.id and carries_nonce(message, nonce):
                             if self._followup is not None and place is channel:
                                 await self._followup.after_new(delivery, message.id)
                             return message.id
@@ -305,7 +303,10 @@ def followup_buttons(delivery: Delivery) -> discord.ui.View | None:
     return status_view(key, None)
 
 
-def _carries(message: discord.Message, nonce: str, marker: str) -> bool:
+def carries_nonce(message: discord.Message, nonce: str) -> bool:
+    """The bot's message for this nonce: Discord keeps the nonce for a while, the footer's
+    reference for good."""
     if message.nonce is not None and str(message.nonce) == nonce:
         return True
+    marker = reference_text(nonce)
     return any(marker in (embed.footer.text or "") for embed in message.embeds)
